@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for vmbnet's selftests: TAP output in kselftest form, exit
+# 0 (pass), 1 (fail) or 4 (skip), and a clean slate between test cases.
+#
+# A test script defines functions and runs each with
+#	run_test "what it checks" function [args...]
+# The function runs in a subshell with `set -e`, so any failing command fails
+# the case; its output is shown (as TAP comments) only when it fails.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+ksft_n=0
+ksft_pass=0
+ksft_fail=0
+ksft_skip=0
+
+echo "TAP version 13"
+
+# Every namespace and vmbnet device a case made is gone before the next.
+cleanup() {
+	local dev
+
+	ip -all netns delete 2>/dev/null
+	for dev in $(vmbnet_devs); do
+		ip link del "$dev" 2>/dev/null
+	done
+	return 0
+}
+
+# The vmbnet devices of the current netns.
+vmbnet_devs() {
+	local d
+
+	for d in /sys/class/net/*; do
+		[ -d "$d/vmbnet" ] && basename "$d"
+	done
+	return 0
+}
+
+run_test() {
+	local desc=$1 out rc
+	shift
+
+	ksft_n=$((ksft_n + 1))
+	out=$(mktemp)
+	( set -e; "$@" ) >"$out" 2>&1
+	rc=$?
+	cleanup
+	if [ $rc -eq 0 ]; then
+		echo "ok $ksft_n $desc"
+		ksft_pass=$((ksft_pass + 1))
+	elif [ $rc -eq $KSFT_SKIP ]; then
+		echo "ok $ksft_n $desc # SKIP $(tail -n1 "$out")"
+		ksft_skip=$((ksft_skip + 1))
+	else
+		echo "not ok $ksft_n $desc"
+		sed 's/^/# /' "$out"
+		ksft_fail=$((ksft_fail + 1))
+	fi
+	rm -f "$out"
+}
+
+ksft_finish() {
+	echo "1..$ksft_n"
+	echo "# Totals: pass:$ksft_pass fail:$ksft_fail xfail:0 xpass:0 skip:$ksft_skip error:0"
+	[ $ksft_fail -gt 0 ] && exit $KSFT_FAIL
+	[ $ksft_pass -eq 0 ] && [ $ksft_skip -gt 0 ] && exit $KSFT_SKIP
+	exit $KSFT_PASS
+}
+
+# fail MESSAGE: ends the current case with a reason.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# expect_error MESSAGE CMD...: CMD must fail and say MESSAGE.
+expect_error() {
+	local msg=$1 out
+	shift
+
+	if out=$("$@" 2>&1); then
+		fail "'$*' succeeded, expected an error saying '$msg'"
+	fi
+	case "$out" in
+	*"$msg"*) ;;
+	*) fail "'$*' failed without saying '$msg': $out" ;;
+	esac
+}
+
+# Device attributes as the kernel reports them.
+queue_count() {	# DEV tx|rx [NETNS]: queues in use (real_num_*_queues)
+	local ns=${3:+ip netns exec $3}
+
+	# The glob must expand inside the netns, where /sys shows its devices.
+	$ns sh -c "ls -d /sys/class/net/$1/queues/$2-*" | wc -l
+}
+
+dev_mac() {
+	cat "/sys/class/net/$1/address"
+}
+
+require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "1..0 # SKIP must run as root"
+		exit $KSFT_SKIP
+	fi
+}
