@@ -6,6 +6,8 @@
 #include <linux/netdevice.h>
 #include <linux/types.h>
 
+#include "ring.h"
+
 #define VMBNET_DRV_NAME		"vmbnet"
 #define VMBNET_DRV_VERSION	"0.1.0"
 
@@ -38,6 +40,18 @@ int vmbnet_validate(struct nlattr *tb[], struct nlattr *data[],
 		    struct netlink_ext_ack *extack);
 unsigned int vmbnet_default_queues(void);
 #endif
+
+/* ring_mem.c: the pages behind one ring, for transports that allocate them. */
+struct vmbnet_ring_mem {
+	struct page **pages;	/* control page, then data pages */
+	unsigned int npages;
+	void *vaddr;		/* control page, then the data pages twice */
+	u32 size;		/* data bytes */
+};
+
+int vmbnet_ring_mem_alloc(struct vmbnet_ring_mem *m, u32 size);
+void vmbnet_ring_mem_free(struct vmbnet_ring_mem *m);
+void vmbnet_ring_mem_attach(struct vmbnet_ring_mem *m, struct vmbnet_ring *r);
 
 /* ethtool.c */
 extern const struct ethtool_ops vmbnet_ethtool_ops;

@@ -25,6 +25,66 @@ struct vmbnet_version {
 	__u32 minor;
 };
 
+/*
+ * Rings: the VMBus ring format. A queue has two rings, each a 4 KiB control
+ * page (struct hv_ring_buffer's layout) followed by a data area of
+ * ring_size bytes (a power of two). Indices are byte offsets into the data
+ * area, always 8-byte aligned. The writer never fills a ring completely, so
+ * write_index == read_index means empty.
+ */
+#define VMBNET_RING_CTRL_SIZE		4096
+#define VMBNET_RING_SIZE_MIN		(64U << 10)
+#define VMBNET_RING_SIZE_MAX		(16U << 20)
+#define VMBNET_RING_SIZE_DEFAULT	(1U << 20)
+
+/* feature_bits: the writer of this ring sets pending_send_sz when blocked. */
+#define VMBNET_RING_F_PENDING_SEND_SZ	0x1
+
+struct vmbnet_ring_ctrl {
+	__le32 write_index;	/* next byte the writer fills */
+	__le32 read_index;	/* next byte the reader consumes */
+	__le32 interrupt_mask;	/* reader: 1 = draining, don't signal */
+	__le32 pending_send_sz;	/* writer: signal me when this much is free */
+	__le32 reserved1[12];
+	__le32 feature_bits;
+	__u8 reserved2[VMBNET_RING_CTRL_SIZE - 68];
+};
+
+/*
+ * Each packet: a descriptor, its payload padded to 8 bytes, then an 8-byte
+ * trailer holding the write index the packet started at, shifted left 32.
+ * offset8 and len8 count 8-byte units from the descriptor's start: offset8
+ * to the payload, len8 to the end of the padded payload (trailer excluded).
+ */
+struct vmbnet_pkt_desc {
+	__le16 type;
+	__le16 offset8;
+	__le16 len8;
+	__le16 flags;
+	__le64 trans_id;
+};
+
+#define VMBNET_PKT_DATA_INBAND		6
+#define VMBNET_PKT_TRAILER_SIZE		8
+
+/*
+ * Every packet's payload starts with this header: what the message is, and
+ * how many bytes follow the header (the payload is that, padded to 8).
+ */
+struct vmbnet_msg_hdr {
+	__le16 type;
+	__le16 reserved;
+	__le32 len;
+};
+
+enum vmbnet_msg_type {
+	/* struct virtio_net_hdr_v1, then the Ethernet frame. */
+	VMBNET_MSG_DATA		= 1,
+};
+
+/* Largest Ethernet frame in a DATA message: a 64 KiB GSO frame with a VLAN tag. */
+#define VMBNET_MAX_FRAME_LEN	(65536 + 18)
+
 #define VMBNET_IOC_MAGIC	0xBA
 
 /* Reports the interface version; works on any open /dev/vmbnet. */

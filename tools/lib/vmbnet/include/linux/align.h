@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VMBNET_TOOLS_LINUX_ALIGN_H
+#define _VMBNET_TOOLS_LINUX_ALIGN_H
+
+#define ALIGN(x, a)	(((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
+
+#endif

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VMBNET_TOOLS_LINUX_BUILD_BUG_H
+#define _VMBNET_TOOLS_LINUX_BUILD_BUG_H
+
+#include <assert.h>
+
+#endif

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VMBNET_TOOLS_LINUX_STRING_H
+#define _VMBNET_TOOLS_LINUX_STRING_H
+
+#include <string.h>
+
+#endif
