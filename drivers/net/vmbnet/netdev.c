@@ -3,43 +3,140 @@
 
 #include <linux/etherdevice.h>
 #include <linux/idr.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include <net/rtnetlink.h>
 #include <kunit/visibility.h>
 
 #include "vmbnet.h"
 
+/* Offloads an endpoint may make available; on whenever it does, unless
+ * the user turned them off.
+ */
+#define VMBNET_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6 | \
+			 NETIF_F_GSO_UDP_L4 | NETIF_F_RXCSUM)
+
 static DEFINE_IDA(vmbnet_ida);
+
+bool vmbnet_is_vmbnet(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &vmbnet_link_ops;
+}
 
 static int vmbnet_init(struct net_device *dev)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
+	unsigned int i;
 
 	priv->dev = dev;
+	priv->max_queues = min(dev->num_tx_queues, dev->num_rx_queues);
+	priv->queues = kcalloc(priv->max_queues, sizeof(*priv->queues),
+			       GFP_KERNEL);
+	if (!priv->queues)
+		return -ENOMEM;
 	priv->id = ida_alloc(&vmbnet_ida, GFP_KERNEL);
-	return priv->id < 0 ? priv->id : 0;
+	if (priv->id < 0) {
+		kfree(priv->queues);
+		return priv->id;
+	}
+	INIT_WORK(&priv->reset_work, vmbnet_reset_work);
+
+	for (i = 0; i < priv->max_queues; i++) {
+		struct vmbnet_queue *q = &priv->queues[i];
+
+		q->priv = priv;
+		q->index = i;
+		u64_stats_init(&q->tx_stats.syncp);
+		u64_stats_init(&q->rx_stats.syncp);
+		netif_napi_add(dev, &q->napi, vmbnet_poll);
+	}
+	return 0;
 }
 
 static void vmbnet_uninit(struct net_device *dev)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	unsigned int i;
 
+	if (ep)
+		vmbnet_detach_locked(priv);
+	cancel_work_sync(&priv->reset_work);
+	for (i = 0; i < priv->max_queues; i++)
+		netif_napi_del(&priv->queues[i].napi);
+	kfree(priv->queues);
 	ida_free(&vmbnet_ida, priv->id);
 }
 
-static netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
+static int vmbnet_open(struct net_device *dev)
 {
-	/* No endpoint: nowhere to send, but the drop must show in the stats. */
-	dev_core_stats_tx_dropped_inc(dev);
-	dev_kfree_skb_any(skb);
-	return NETDEV_TX_OK;
+	vmbnet_start(netdev_priv(dev));
+	return 0;
+}
+
+static int vmbnet_close(struct net_device *dev)
+{
+	vmbnet_stop(netdev_priv(dev));
+	return 0;
+}
+
+static void vmbnet_get_stats64(struct net_device *dev,
+			       struct rtnl_link_stats64 *stats)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	unsigned int i, start;
+
+	for (i = 0; i < priv->max_queues; i++) {
+		const struct vmbnet_tx_stats *ts = &priv->queues[i].tx_stats;
+		const struct vmbnet_rx_stats *rs = &priv->queues[i].rx_stats;
+		u64 packets, bytes, dropped, errors, length;
+
+		do {
+			start = u64_stats_fetch_begin(&ts->syncp);
+			packets = u64_stats_read(&ts->packets);
+			bytes = u64_stats_read(&ts->bytes);
+			dropped = u64_stats_read(&ts->dropped);
+		} while (u64_stats_fetch_retry(&ts->syncp, start));
+		stats->tx_packets += packets;
+		stats->tx_bytes += bytes;
+		stats->tx_dropped += dropped;
+
+		do {
+			start = u64_stats_fetch_begin(&rs->syncp);
+			packets = u64_stats_read(&rs->packets);
+			bytes = u64_stats_read(&rs->bytes);
+			dropped = u64_stats_read(&rs->dropped);
+			errors = u64_stats_read(&rs->bad_header);
+			length = u64_stats_read(&rs->length_errors);
+		} while (u64_stats_fetch_retry(&rs->syncp, start));
+		stats->rx_packets += packets;
+		stats->rx_bytes += bytes;
+		stats->rx_dropped += dropped;
+		stats->rx_errors += errors + length;
+		stats->rx_frame_errors += errors;
+		stats->rx_length_errors += length;
+	}
+}
+
+/* What the endpoint cannot do stays off, whatever else was asked for. */
+static netdev_features_t vmbnet_fix_features(struct net_device *dev,
+					     netdev_features_t features)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	return features & ~(VMBNET_OFFLOADS & ~vmbnet_hw_features(priv->features));
 }
 
 static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_init		= vmbnet_init,
 	.ndo_uninit		= vmbnet_uninit,
+	.ndo_open		= vmbnet_open,
+	.ndo_stop		= vmbnet_close,
 	.ndo_start_xmit		= vmbnet_start_xmit,
+	.ndo_get_stats64	= vmbnet_get_stats64,
+	.ndo_fix_features	= vmbnet_fix_features,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };
@@ -52,6 +149,19 @@ static void vmbnet_setup(struct net_device *dev)
 	dev->ethtool_ops = &vmbnet_ethtool_ops;
 	dev->sysfs_groups[0] = &vmbnet_sysfs_group;
 	dev->needs_free_netdev = true;
+	/* Frames are copied into the ring, so any skb layout will do. */
+	dev->features = NETIF_F_SG | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST;
+	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;
+}
+
+/* Offloads follow the endpoint's features; the user's choices stay. */
+void vmbnet_update_features(struct vmbnet_priv *priv)
+{
+	struct net_device *dev = priv->dev;
+
+	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST |
+			   vmbnet_hw_features(priv->features);
+	netdev_update_features(dev);
 }
 
 VISIBLE_IF_KUNIT int vmbnet_check_queues(const struct nlattr *attr,
@@ -117,6 +227,8 @@ static int vmbnet_newlink(struct net *src_net, struct net_device *dev,
 			  struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	unsigned int queues = min(dev->num_tx_queues, dev->num_rx_queues);
 	int err;
 
 	/* The core would name it after the kind ("vmbnet%d"); ours is shorter. */
@@ -125,13 +237,25 @@ static int vmbnet_newlink(struct net *src_net, struct net_device *dev,
 	if (!tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 
+	/* Queues come in pairs, one NAPI instance each. */
+	err = netif_set_real_num_tx_queues(dev, queues);
+	if (!err)
+		err = netif_set_real_num_rx_queues(dev, queues);
+	if (err)
+		return err;
+
+	priv->max_frame = VMBNET_MAX_FRAME_LEN;
 	/* Carrier comes with an endpoint's link status, never before. */
 	netif_carrier_off(dev);
 
 	err = register_netdevice(dev);
-	if (err)
+	if (err) {
 		NL_SET_ERR_MSG(extack, "vmbnet: failed to register the device");
-	return err;
+		return err;
+	}
+	/* Offloads are wanted: an endpoint that offers them turns them on. */
+	dev->wanted_features |= VMBNET_OFFLOADS;
+	return 0;
 }
 
 struct rtnl_link_ops vmbnet_link_ops __read_mostly = {

@@ -75,6 +75,28 @@ int vmbnet_ring_free(struct vmbnet_ring *r, u32 *free)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_free);
 
+/*
+ * Writer's completion side, which may run beside the writer and so keeps
+ * its own position (*done): how many bytes the reader consumed since, and
+ * how much room there is now.
+ */
+int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *done, u32 *bytes, u32 *free)
+{
+	u32 rd, wr;
+
+	/* Acquire first: the writer's index we read next covers rd. */
+	rd = le32_to_cpu(smp_load_acquire(&r->ctrl->read_index));
+	wr = READ_ONCE(r->index);
+	if (!ring_index_valid(r, rd) ||
+	    ring_dist(r, *done, rd) > ring_dist(r, *done, wr))
+		return -EPROTO;
+	*bytes = ring_dist(r, *done, rd);
+	*free = r->size - ring_dist(r, rd, wr);
+	*done = rd;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_reclaim);
+
 /* Writer: room for a packet with a len-byte payload. Returns where the
  * payload goes (contiguous: the data area is mapped twice), or NULL with
  * *err set: -ENOSPC when full, -EMSGSIZE, or -EPROTO for a corrupt ring.
@@ -119,7 +141,7 @@ void vmbnet_ring_commit(struct vmbnet_ring *r, u32 len)
 	desc->trans_id = 0;
 	*trailer = cpu_to_le64((u64)old << 32);
 
-	r->index = (old + plen + VMBNET_PKT_TRAILER_SIZE) & (r->size - 1);
+	WRITE_ONCE(r->index, (old + plen + VMBNET_PKT_TRAILER_SIZE) & (r->size - 1));
 	/* The packet's bytes before the index that covers them... */
 	smp_store_release(&r->ctrl->write_index, cpu_to_le32(r->index));
 	/* ...and the index before looking at whether the reader sleeps. */

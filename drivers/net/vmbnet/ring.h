@@ -43,8 +43,15 @@ static inline u32 vmbnet_ring_pkt_size(u32 len)
 	       VMBNET_PKT_TRAILER_SIZE;
 }
 
+/* Writer: room known without looking at the shared read index. */
+static inline u32 vmbnet_ring_known_free(const struct vmbnet_ring *r)
+{
+	return r->size - ((r->index - r->peer) & (r->size - 1));
+}
+
 /* Writer side. */
 int vmbnet_ring_free(struct vmbnet_ring *r, u32 *free);
+int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *done, u32 *bytes, u32 *free);
 void *vmbnet_ring_reserve(struct vmbnet_ring *r, u32 len, int *err);
 void vmbnet_ring_commit(struct vmbnet_ring *r, u32 len);
 bool vmbnet_ring_flush(struct vmbnet_ring *r);

@@ -12,6 +12,8 @@ const char *vmbnet_endpoint_name(enum vmbnet_endpoint_kind kind)
 	switch (kind) {
 	case VMBNET_ENDPOINT_NONE:
 		return "none";
+	case VMBNET_ENDPOINT_USER:
+		return "user";
 	}
 	return "unknown";
 }
@@ -20,9 +22,15 @@ static ssize_t endpoint_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
 {
 	struct vmbnet_priv *priv = netdev_priv(to_net_dev(d));
+	enum vmbnet_endpoint_kind kind = VMBNET_ENDPOINT_NONE;
+	struct vmbnet_endpoint *ep;
 
-	return sysfs_emit(buf, "%s\n",
-			  vmbnet_endpoint_name(READ_ONCE(priv->endpoint)));
+	rcu_read_lock();
+	ep = rcu_dereference(priv->ep);
+	if (ep)
+		kind = ep->kind;
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%s\n", vmbnet_endpoint_name(kind));
 }
 static DEVICE_ATTR_RO(endpoint);
 

@@ -9,8 +9,10 @@
 #ifndef _UAPI_LINUX_VMBNET_H
 #define _UAPI_LINUX_VMBNET_H
 
+#include <linux/if.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#include <linux/virtio_net.h>
 
 /*
  * Version of the /dev/vmbnet interface. The major number changes when an
@@ -78,16 +80,76 @@ struct vmbnet_msg_hdr {
 };
 
 enum vmbnet_msg_type {
-	/* struct virtio_net_hdr_v1, then the Ethernet frame. */
+	/*
+	 * struct virtio_net_hdr_v1 (num_buffers 0 on send, ignored on
+	 * receive), then the Ethernet frame.
+	 */
 	VMBNET_MSG_DATA		= 1,
 };
 
 /* Largest Ethernet frame in a DATA message: a 64 KiB GSO frame with a VLAN tag. */
 #define VMBNET_MAX_FRAME_LEN	(65536 + 18)
 
+/*
+ * Feature bits, numbered as the VIRTIO_NET_F_* bits of the same name: the
+ * endpoint plays the virtio device. HOST_* say what the endpoint accepts
+ * from the driver, GUEST_* what the driver accepts from the endpoint.
+ */
+#define VMBNET_F_CSUM		0	/* takes frames with partial csum */
+#define VMBNET_F_GUEST_CSUM	1	/* may send partial csum / DATA_VALID */
+#define VMBNET_F_MTU		3
+#define VMBNET_F_MAC		5
+#define VMBNET_F_GUEST_TSO4	7	/* may send TCPv4 GSO frames (RSC) */
+#define VMBNET_F_GUEST_TSO6	8
+#define VMBNET_F_HOST_TSO4	11	/* takes TCPv4 GSO frames (TSO) */
+#define VMBNET_F_HOST_TSO6	12
+#define VMBNET_F_STATUS		16
+#define VMBNET_F_MQ		22
+#define VMBNET_F_GUEST_USO4	54	/* may send UDP_L4 GSO frames */
+#define VMBNET_F_GUEST_USO6	55
+#define VMBNET_F_HOST_USO	56	/* takes UDP_L4 GSO frames (USO) */
+#define VMBNET_F_RSS		60
+#define VMBNET_F_STANDBY	62
+#define VMBNET_F_SPEED_DUPLEX	63
+
+#define VMBNET_MAX_QUEUES	64
+
+/*
+ * VMBNET_IOC_ATTACH: become the endpoint of a vmbnet device. The caller
+ * needs CAP_NET_ADMIN over the device's network namespace. In: ifname (in
+ * the caller's namespace), the features the endpoint offers, how many
+ * queues it serves and the ring size it wants (0: the default). Out: the
+ * features agreed, the queues in use and the ring size. Then
+ * VMBNET_IOC_QUEUE_FD gives a descriptor per queue.
+ */
+struct vmbnet_attach {
+	char ifname[IFNAMSIZ];
+	__u64 features;
+	__u32 num_queues;
+	__u32 ring_size;
+	__u32 flags;		/* must be 0 */
+	__u32 reserved;		/* must be 0 */
+};
+
+/*
+ * A queue descriptor, uio-style:
+ *  - mmap: the file is the outbound ring (driver -> endpoint: what the
+ *    device transmits) then the inbound ring (endpoint -> driver: what it
+ *    receives), each VMBNET_RING_CTRL_SIZE of control then ring_size of
+ *    data; any page-aligned window may be mapped, so that each data area
+ *    can be mapped twice back to back;
+ *  - write of 4 bytes: a kick, the driver looks at both rings;
+ *  - read of 4 bytes: waits for the driver's signal and returns the count
+ *    of signals so far (EAGAIN with O_NONBLOCK);
+ *  - poll: POLLIN when signalled, POLLERR | POLLHUP once detached, when
+ *    read and write fail with EIO.
+ */
 #define VMBNET_IOC_MAGIC	0xBA
 
 /* Reports the interface version; works on any open /dev/vmbnet. */
 #define VMBNET_IOC_VERSION	_IOR(VMBNET_IOC_MAGIC, 0x00, struct vmbnet_version)
+#define VMBNET_IOC_ATTACH	_IOWR(VMBNET_IOC_MAGIC, 0x01, struct vmbnet_attach)
+/* Argument: the queue index. Returns a new queue descriptor. */
+#define VMBNET_IOC_QUEUE_FD	_IO(VMBNET_IOC_MAGIC, 0x02)
 
 #endif /* _UAPI_LINUX_VMBNET_H */

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmbnet: offloads. The virtio_net_hdr leading each frame is built and
+ * applied by the kernel's own helpers (include/linux/virtio_net.h); what
+ * is here decides which offloads the endpoint's features allow, and checks
+ * a received header before the helper sees it: the helper in older kernels
+ * trusts more than a hostile endpoint deserves.
+ */
+
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/virtio_net.h>
+#include <kunit/visibility.h>
+
+#include "compat.h"
+#include "vmbnet.h"
+
+#define F(bit)	BIT_ULL(VMBNET_F_##bit)
+
+u64 vmbnet_supported_features(void)
+{
+	u64 f = F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
+		F(GUEST_TSO4) | F(GUEST_TSO6) | F(MQ);
+
+	if (VMBNET_HAVE_USO)
+		f |= F(HOST_USO) | F(GUEST_USO4) | F(GUEST_USO6);
+	return f;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_supported_features);
+
+/* The netdev offloads the agreed features make possible. */
+netdev_features_t vmbnet_hw_features(u64 features)
+{
+	netdev_features_t hw = 0;
+
+	/* Segmentation offloads need the endpoint to finish checksums too. */
+	if (features & F(CSUM)) {
+		hw |= NETIF_F_HW_CSUM;
+		if (features & F(HOST_TSO4))
+			hw |= NETIF_F_TSO;
+		if (features & F(HOST_TSO6))
+			hw |= NETIF_F_TSO6;
+		if (features & F(HOST_USO))
+			hw |= NETIF_F_GSO_UDP_L4;
+	}
+	if (features & F(GUEST_CSUM))
+		hw |= NETIF_F_RXCSUM;
+	return hw;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_hw_features);
+
+static bool vmbnet_gso_allowed(u8 gso_type, u64 features)
+{
+	switch (gso_type) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return features & F(GUEST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return features & F(GUEST_TSO6);
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		return VMBNET_HAVE_USO &&
+		       (features & (F(GUEST_USO4) | F(GUEST_USO6)));
+	default:
+		/* UFO, ECN and unknown types are never negotiated. */
+		return false;
+	}
+}
+
+/*
+ * A received header, before virtio_net_hdr_to_skb(): only what was
+ * negotiated, checksum positions inside the frame and where the protocol
+ * puts them, GSO only with a checksum to finish and a sane segment size.
+ */
+int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
+			u32 frame_len, u64 features)
+{
+	const struct virtio_net_hdr *h = &vh->hdr;
+	u16 start = __virtio16_to_cpu(true, h->csum_start);
+	u16 off = __virtio16_to_cpu(true, h->csum_offset);
+	u16 gso_size = __virtio16_to_cpu(true, h->gso_size);
+	u16 hdr_len = __virtio16_to_cpu(true, h->hdr_len);
+	u8 flags = h->flags;
+
+	if (frame_len < ETH_HLEN || hdr_len > frame_len)
+		return -EINVAL;
+	if (flags & ~(VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))
+		return -EINVAL;
+	if (flags && !(features & F(GUEST_CSUM)))
+		return -EINVAL;
+	if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		if (start < ETH_HLEN || (off & 1) ||
+		    (u32)start + off + sizeof(__sum16) > frame_len)
+			return -EINVAL;
+	}
+
+	if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return gso_size ? -EINVAL : 0;
+
+	if (!vmbnet_gso_allowed(h->gso_type, features))
+		return -EINVAL;
+	/* The helper would guess at the headers without it: don't let it. */
+	if (!(flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return -EINVAL;
+	if (h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4) {
+		if (off != offsetof(struct udphdr, check) ||
+		    start + sizeof(struct udphdr) > frame_len)
+			return -EINVAL;
+	} else {
+		if (off != offsetof(struct tcphdr, check) ||
+		    start + sizeof(struct tcphdr) > frame_len)
+			return -EINVAL;
+	}
+	/* The transport header sits behind at least a minimal IP header. */
+	if (start < ETH_HLEN + sizeof(struct iphdr))
+		return -EINVAL;
+	/* A segment carries at least 8 bytes, so at most 8 K of them. */
+	if (gso_size < 8 || gso_size > frame_len)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_check);

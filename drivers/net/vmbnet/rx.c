@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmbnet: receive, and the NAPI poll that serves a queue pair. Frames are
+ * copied out of the inbound ring (the endpoint may change them under us)
+ * into a small linear head plus page fragments, checked, and handed to GRO.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/virtio_net.h>
+
+#include "vmbnet.h"
+
+/* Frames up to this size are copied whole into the skb's linear area. */
+#define VMBNET_RX_COPY_ALL	1536
+/* Larger ones: this much linear, for the headers GRO looks at. */
+#define VMBNET_RX_HEAD		256
+
+enum vmbnet_rx_drop {
+	VMBNET_RX_DROPPED,
+	VMBNET_RX_BAD_HEADER,
+	VMBNET_RX_LENGTH,
+};
+
+static void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why)
+{
+	struct vmbnet_rx_stats *rs = &q->rx_stats;
+
+	u64_stats_update_begin(&rs->syncp);
+	u64_stats_inc(&rs->dropped);
+	if (why == VMBNET_RX_BAD_HEADER)
+		u64_stats_inc(&rs->bad_header);
+	else if (why == VMBNET_RX_LENGTH)
+		u64_stats_inc(&rs->length_errors);
+	u64_stats_update_end(&rs->syncp);
+}
+
+static struct sk_buff *vmbnet_rx_copy(struct vmbnet_queue *q, const u8 *frame,
+				      u32 len)
+{
+	u32 head = len <= VMBNET_RX_COPY_ALL ? len : VMBNET_RX_HEAD;
+	struct sk_buff *skb;
+	u32 off;
+
+	skb = napi_alloc_skb(&q->napi, head);
+	if (unlikely(!skb))
+		return NULL;
+	skb_put_data(skb, frame, head);
+
+	for (off = head; off < len; ) {
+		u32 chunk = min_t(u32, len - off, PAGE_SIZE);
+		struct page *page = dev_alloc_page();
+
+		if (unlikely(!page || skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			if (page)
+				__free_page(page);
+			kfree_skb(skb);
+			return NULL;
+		}
+		memcpy(page_address(page), frame + off, chunk);
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, 0, chunk,
+				PAGE_SIZE);
+		off += chunk;
+	}
+	return skb;
+}
+
+static bool vmbnet_gso_proto_ok(const struct sk_buff *skb, u8 gso_type)
+{
+	switch (gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return skb->protocol == htons(ETH_P_IP);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return skb->protocol == htons(ETH_P_IPV6);
+	default:
+		return skb->protocol == htons(ETH_P_IP) ||
+		       skb->protocol == htons(ETH_P_IPV6);
+	}
+}
+
+static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
+{
+	struct vmbnet_priv *priv = q->priv;
+	struct net_device *dev = priv->dev;
+	struct virtio_net_hdr_mrg_rxbuf vh;
+	struct sk_buff *skb;
+	u32 flen;
+
+	if (len < sizeof(vh) + ETH_HLEN)
+		goto bad_header;
+	/* A copy: the endpoint can rewrite the ring's bytes at any time. */
+	memcpy(&vh, data, sizeof(vh));
+	flen = len - sizeof(vh);
+	if (vmbnet_rx_hdr_check(&vh, flen, priv->features))
+		goto bad_header;
+	if (flen > priv->max_frame ||
+	    (vh.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE &&
+	     flen > dev->mtu + VLAN_ETH_HLEN)) {
+		vmbnet_rx_count_drop(q, VMBNET_RX_LENGTH);
+		return;
+	}
+
+	skb = vmbnet_rx_copy(q, data + sizeof(vh), flen);
+	if (unlikely(!skb)) {
+		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
+		return;
+	}
+	if ((vh.hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID) &&
+	    (dev->features & NETIF_F_RXCSUM))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (virtio_net_hdr_to_skb(skb, &vh.hdr, true))
+		goto bad_skb;
+	skb_record_rx_queue(skb, q->index);
+	skb->protocol = eth_type_trans(skb, dev);
+	if (!vmbnet_gso_proto_ok(skb, vh.hdr.gso_type))
+		goto bad_skb;
+
+	u64_stats_update_begin(&q->rx_stats.syncp);
+	u64_stats_inc(&q->rx_stats.packets);
+	u64_stats_add(&q->rx_stats.bytes, flen);
+	u64_stats_update_end(&q->rx_stats.syncp);
+	napi_gro_receive(&q->napi, skb);
+	return;
+
+bad_skb:
+	kfree_skb(skb);
+bad_header:
+	net_dbg_ratelimited("%s: queue %u: bad frame header dropped\n",
+			    dev->name, q->index);
+	vmbnet_rx_count_drop(q, VMBNET_RX_BAD_HEADER);
+}
+
+static void vmbnet_rx_packet(struct vmbnet_queue *q,
+			     const struct vmbnet_ring_pkt *pkt)
+{
+	struct vmbnet_msg_hdr mh;
+	u32 len;
+
+	if (pkt->len < sizeof(mh))
+		goto bad;
+	memcpy(&mh, pkt->payload, sizeof(mh));
+	len = le32_to_cpu(mh.len);
+	/* The payload is the message padded to 8 bytes, exactly. */
+	if (len > pkt->len - sizeof(mh) || ALIGN(sizeof(mh) + len, 8) != pkt->len)
+		goto bad;
+
+	switch (le16_to_cpu(mh.type)) {
+	case VMBNET_MSG_DATA:
+		vmbnet_rx_data(q, pkt->payload + sizeof(mh), len);
+		return;
+	}
+bad:
+	net_dbg_ratelimited("%s: queue %u: bad message dropped\n",
+			    q->priv->dev->name, q->index);
+	vmbnet_rx_count_drop(q, VMBNET_RX_BAD_HEADER);
+}
+
+int vmbnet_poll(struct napi_struct *napi, int budget)
+{
+	struct vmbnet_queue *q = container_of(napi, struct vmbnet_queue, napi);
+	struct vmbnet_ring_pkt pkt;
+	int work = 0, err;
+
+	if (unlikely(READ_ONCE(q->broken)))
+		goto done;
+
+	vmbnet_tx_complete(q);
+
+	while (work < budget) {
+		err = vmbnet_ring_peek(&q->rx, &pkt);
+		if (err == -ENODATA)
+			break;
+		if (unlikely(err)) {
+			vmbnet_queue_broken(q, "inbound");
+			goto done;
+		}
+		vmbnet_rx_packet(q, &pkt);
+		vmbnet_ring_consume(&q->rx, &pkt);
+		work++;
+	}
+	/* Room for the endpoint: kick it if it waits for that much. */
+	if (vmbnet_ring_release(&q->rx))
+		vmbnet_signal(q);
+
+	u64_stats_update_begin(&q->rx_stats.syncp);
+	u64_stats_inc(&q->rx_stats.polls);
+	u64_stats_update_end(&q->rx_stats.syncp);
+
+	if (work == budget)
+		return budget;
+	/* Unmasked, the endpoint signals the next packet; one may be there. */
+	if (napi_complete_done(napi, work) && vmbnet_ring_unmask(&q->rx) &&
+	    napi_schedule_prep(napi)) {
+		vmbnet_ring_mask(&q->rx);
+		__napi_schedule(napi);
+	}
+	return work;
+
+done:
+	napi_complete_done(napi, work);
+	return work;
+}
