@@ -19,7 +19,6 @@ static void vmbnet_queue_rings_init(struct vmbnet_queue *q)
 
 	vmbnet_ring_init(&q->tx, eq->tx_ctrl, eq->tx_data, q->ep->ring_size);
 	vmbnet_ring_init(&q->rx, eq->rx_ctrl, eq->rx_data, q->ep->ring_size);
-	q->tx_done = 0;
 	q->broken = false;
 }
 

@@ -58,68 +58,59 @@ static bool ring_index_valid(const struct vmbnet_ring *r, u32 index)
 	return index < r->size && !(index & 7);
 }
 
-/* Writer: refresh the reader's position; it may only move towards ours. */
+/* Writer: catch up with the reader and say how much room there is. For a
+ * writer whose completions run in another context, this is
+ * vmbnet_ring_reclaim() there instead.
+ */
 int vmbnet_ring_free(struct vmbnet_ring *r, u32 *free)
 {
-	u32 rd;
+	u32 bytes;
 
-	/* Pairs with the reader's release: it is done with the bytes before rd. */
-	rd = le32_to_cpu(smp_load_acquire(&r->ctrl->read_index));
-
-	if (!ring_index_valid(r, rd) ||
-	    ring_dist(r, r->peer, rd) > ring_dist(r, r->peer, r->index))
-		return -EPROTO;
-	r->peer = rd;
-	*free = r->size - ring_dist(r, rd, r->index);
-	return 0;
+	return vmbnet_ring_reclaim(r, &bytes, free);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_free);
 
-/*
- * Writer's completion side, which may run beside the writer and so keeps
- * its own position (*done): how many bytes the reader consumed since, and
- * how much room there is now.
+/* Writer's completion side, which may run beside the writer: how many
+ * bytes the reader consumed since last time, and the room there is now.
+ * Only this moves the position the writer may fill up to, so the writer
+ * never reuses bytes whose completion has not been seen. The reader may
+ * only have moved towards our write index.
  */
-int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *done, u32 *bytes, u32 *free)
+int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *bytes, u32 *free)
 {
-	u32 rd, wr;
+	u32 rd, wr, peer = READ_ONCE(r->peer);
 
-	/* Acquire first: the writer's index we read next covers rd. */
+	/* Acquire: the reader is done with the bytes before rd... */
 	rd = le32_to_cpu(smp_load_acquire(&r->ctrl->read_index));
+	/* ...and our own index, read after it, covers them. */
 	wr = READ_ONCE(r->index);
 	if (!ring_index_valid(r, rd) ||
-	    ring_dist(r, *done, rd) > ring_dist(r, *done, wr))
+	    ring_dist(r, peer, rd) > ring_dist(r, peer, wr))
 		return -EPROTO;
-	*bytes = ring_dist(r, *done, rd);
+	*bytes = ring_dist(r, peer, rd);
 	*free = r->size - ring_dist(r, rd, wr);
-	*done = rd;
+	WRITE_ONCE(r->peer, rd);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_reclaim);
 
-/* Writer: room for a packet with a len-byte payload. Returns where the
- * payload goes (contiguous: the data area is mapped twice), or NULL with
- * *err set: -ENOSPC when full, -EMSGSIZE, or -EPROTO for a corrupt ring.
+/* Writer: room for a packet with a len-byte payload, as of the last
+ * vmbnet_ring_free() or vmbnet_ring_reclaim(). Returns where the payload
+ * goes (contiguous: the data area is mapped twice), or NULL with *err set:
+ * -ENOSPC when full, -EMSGSIZE when it can never fit.
  */
 void *vmbnet_ring_reserve(struct vmbnet_ring *r, u32 len, int *err)
 {
 	u32 need = vmbnet_ring_pkt_size(len);
-	u32 free = r->size - ring_dist(r, r->peer, r->index);
 
 	if (len > VMBNET_RING_MAX_PAYLOAD || need >= r->size) {
 		*err = -EMSGSIZE;
 		return NULL;
 	}
-	/* Only look at the shared read index when the last one is not enough. */
-	if (need >= free) {
-		*err = vmbnet_ring_free(r, &free);
-		if (*err)
-			return NULL;
-		/* Never fill the ring: full must differ from empty. */
-		if (need >= free) {
-			*err = -ENOSPC;
-			return NULL;
-		}
+	/* Never fill the ring: full must differ from empty. */
+	if (need >= vmbnet_ring_known_free(r)) {
+		*err = -ENOSPC;
+		return NULL;
 	}
 	*err = 0;
 	return r->data + r->index + sizeof(struct vmbnet_pkt_desc);

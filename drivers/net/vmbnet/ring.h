@@ -8,6 +8,8 @@
 #ifndef _VMBNET_RING_H
 #define _VMBNET_RING_H
 
+#include <linux/align.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <uapi/linux/vmbnet.h>
 
@@ -22,7 +24,9 @@ struct vmbnet_ring {
 	u32 size;		/* power of two */
 	u32 index;		/* writer: next write; reader: next read */
 	u32 published;		/* reader: read_index as last published */
-	u32 peer;		/* writer: read_index; reader: write_index */
+	u32 peer;		/* writer: read_index as last reclaimed;
+				 * reader: write_index as last seen
+				 */
 	bool need_signal;	/* writer: a packet went into an empty ring */
 };
 
@@ -46,12 +50,12 @@ static inline u32 vmbnet_ring_pkt_size(u32 len)
 /* Writer: room known without looking at the shared read index. */
 static inline u32 vmbnet_ring_known_free(const struct vmbnet_ring *r)
 {
-	return r->size - ((r->index - r->peer) & (r->size - 1));
+	return r->size - ((r->index - READ_ONCE(r->peer)) & (r->size - 1));
 }
 
 /* Writer side. */
 int vmbnet_ring_free(struct vmbnet_ring *r, u32 *free);
-int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *done, u32 *bytes, u32 *free);
+int vmbnet_ring_reclaim(struct vmbnet_ring *r, u32 *bytes, u32 *free);
 void *vmbnet_ring_reserve(struct vmbnet_ring *r, u32 len, int *err);
 void vmbnet_ring_commit(struct vmbnet_ring *r, u32 len);
 bool vmbnet_ring_flush(struct vmbnet_ring *r);

@@ -163,12 +163,13 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 {
 	struct vmbnet_queue *q = container_of(napi, struct vmbnet_queue, napi);
 	struct vmbnet_ring_pkt pkt;
+	bool again;
 	int work = 0, err;
 
 	if (unlikely(READ_ONCE(q->broken)))
 		goto done;
 
-	vmbnet_tx_complete(q);
+	again = vmbnet_tx_complete(q);
 
 	while (work < budget) {
 		err = vmbnet_ring_peek(&q->rx, &pkt);
@@ -190,7 +191,7 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 	u64_stats_inc(&q->rx_stats.polls);
 	u64_stats_update_end(&q->rx_stats.syncp);
 
-	if (work == budget)
+	if (work == budget || again)
 		return budget;
 	/* Unmasked, the endpoint signals the next packet; one may be there. */
 	if (napi_complete_done(napi, work) && vmbnet_ring_unmask(&q->rx) &&

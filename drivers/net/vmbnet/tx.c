@@ -2,9 +2,10 @@
 /*
  * vmbnet: transmit. Each skb is copied into the outbound ring behind a
  * message header and its virtio_net_hdr, and freed at once: the ring is
- * the device's memory. BQL counts ring bytes, completed when the endpoint
- * moves its read index. A queue stops while the ring could not take the
- * largest frame, and asks (pending_send_sz) to be kicked when it can.
+ * the device's memory. Ring space comes back only through NAPI, which sees
+ * the endpoint's read index move, completes BQL (counted in ring bytes) and
+ * wakes the queue. A stopped queue asks the endpoint, with pending_send_sz,
+ * to kick it when there is progress to see.
  */
 
 #include <linux/netdevice.h>
@@ -36,26 +37,20 @@ static void vmbnet_tx_drop(struct vmbnet_queue *q, struct sk_buff *skb)
 	dev_kfree_skb_any(skb);
 }
 
-/* Stop before the ring is too full for the largest frame. */
-static void vmbnet_tx_maybe_stop(struct vmbnet_queue *q, struct netdev_queue *txq)
+/*
+ * The queue is stopped (ring too full for the largest frame, or BQL over
+ * its limit) and only NAPI can wake it: ask the endpoint to kick us, when
+ * there is room for the largest frame or, for BQL, at its next release
+ * (free is the room we last saw). Returns true if it has moved on since
+ * NAPI last looked: then no kick may come, and the caller runs NAPI.
+ */
+static bool vmbnet_tx_want_signal(struct vmbnet_queue *q,
+				  struct netdev_queue *txq, u32 free)
 {
-	u32 thresh = q->priv->tx_thresh, free;
-
-	if (likely(vmbnet_ring_known_free(&q->tx) >= thresh))
-		return;
-	if (vmbnet_ring_free(&q->tx, &free) || free >= thresh)
-		return;
-
-	netif_tx_stop_queue(txq);
-	u64_stats_update_begin(&q->tx_stats.syncp);
-	u64_stats_inc(&q->tx_stats.ring_full);
-	u64_stats_update_end(&q->tx_stats.syncp);
-	vmbnet_ring_set_pending(&q->tx, thresh);
-	/* The endpoint may have made room before it could see the request. */
-	if (!vmbnet_ring_free(&q->tx, &free) && free >= thresh) {
-		vmbnet_ring_set_pending(&q->tx, 0);
-		netif_tx_start_queue(txq);
-	}
+	vmbnet_ring_set_pending(&q->tx, netif_tx_queue_stopped(txq) ?
+				q->priv->tx_thresh : free);
+	return le32_to_cpu(READ_ONCE(q->tx.ctrl->read_index)) !=
+	       READ_ONCE(q->tx.peer);
 }
 
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -66,8 +61,9 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qid);
 	u32 len = VMBNET_TX_HDRS + skb->len;
 	struct virtio_net_hdr_mrg_rxbuf *vh;
-	struct vmbnet_msg_hdr *mh;
 	unsigned int bytes = skb->len;
+	struct vmbnet_msg_hdr *mh;
+	bool kick;
 	int err;
 
 	if (unlikely(!READ_ONCE(priv->running) || READ_ONCE(q->broken) ||
@@ -75,11 +71,8 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 
 	mh = vmbnet_ring_reserve(&q->tx, len, &err);
-	if (unlikely(!mh)) {
-		if (err == -EPROTO)
-			vmbnet_queue_broken(q, "outbound");
+	if (unlikely(!mh))
 		goto drop;
-	}
 	vh = (void *)(mh + 1);
 	if (unlikely(virtio_net_hdr_from_skb(skb, &vh->hdr, true, false, 0)))
 		goto drop;
@@ -89,6 +82,9 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	mh->len = cpu_to_le32(sizeof(*vh) + skb->len);
 	if (unlikely(skb_copy_bits(skb, 0, vh + 1, skb->len)))
 		goto drop;
+	/* Account before publishing: the endpoint may complete it at once. */
+	kick = __netdev_tx_sent_queue(txq, vmbnet_ring_pkt_size(len),
+				      netdev_xmit_more());
 	vmbnet_ring_commit(&q->tx, len);
 
 	u64_stats_update_begin(&q->tx_stats.syncp);
@@ -96,12 +92,21 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_add(&q->tx_stats.bytes, bytes);
 	u64_stats_update_end(&q->tx_stats.syncp);
 
-	vmbnet_tx_maybe_stop(q, txq);
-	/* One signal per batch: the stack tells us when more follow. */
-	if (__netdev_tx_sent_queue(txq, vmbnet_ring_pkt_size(len),
-				   netdev_xmit_more()) &&
-	    vmbnet_ring_flush(&q->tx))
-		vmbnet_signal(q);
+	/* Stop while the ring could not take the largest frame. */
+	if (unlikely(vmbnet_ring_known_free(&q->tx) < priv->tx_thresh)) {
+		netif_tx_stop_queue(txq);
+		u64_stats_update_begin(&q->tx_stats.syncp);
+		u64_stats_inc(&q->tx_stats.ring_full);
+		u64_stats_update_end(&q->tx_stats.syncp);
+	}
+	/* One signal per batch: the stack says when more follow, unless stopped. */
+	if (kick || netif_xmit_stopped(txq)) {
+		if (vmbnet_ring_flush(&q->tx))
+			vmbnet_signal(q);
+		if (unlikely(netif_xmit_stopped(txq)) &&
+		    vmbnet_tx_want_signal(q, txq, vmbnet_ring_known_free(&q->tx)))
+			napi_schedule(&q->napi);
+	}
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 
@@ -114,21 +119,29 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* NAPI: what the endpoint consumed completes BQL and may wake the queue. */
-void vmbnet_tx_complete(struct vmbnet_queue *q)
+/*
+ * NAPI: what the endpoint consumed completes BQL and may wake the queue.
+ * Returns true if NAPI must look again (the endpoint moved on meanwhile).
+ */
+bool vmbnet_tx_complete(struct vmbnet_queue *q)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
 	u32 bytes, free;
 
-	if (vmbnet_ring_reclaim(&q->tx, &q->tx_done, &bytes, &free)) {
+	if (vmbnet_ring_reclaim(&q->tx, &bytes, &free)) {
 		vmbnet_queue_broken(q, "outbound");
-		return;
+		return false;
 	}
+	if (!netif_xmit_stopped(txq)) {
+		if (bytes)
+			netdev_tx_completed_queue(txq, 0, bytes);
+		return false;
+	}
+	/* Withdraw the request first: a writer we wake may make it anew. */
+	vmbnet_ring_set_pending(&q->tx, 0);
 	if (bytes)
 		netdev_tx_completed_queue(txq, 0, bytes);
-	if (unlikely(netif_tx_queue_stopped(txq)) && free >= q->priv->tx_thresh) {
-		/* Withdraw the request first: the woken writer may set it anew. */
-		vmbnet_ring_set_pending(&q->tx, 0);
+	if (netif_tx_queue_stopped(txq) && free >= q->priv->tx_thresh)
 		netif_tx_wake_queue(txq);
-	}
+	return netif_xmit_stopped(txq) && vmbnet_tx_want_signal(q, txq, free);
 }

@@ -90,8 +90,6 @@ struct vmbnet_queue {
 	/* Transmit side: ndo_start_xmit, under the tx queue lock. */
 	struct vmbnet_ring tx ____cacheline_aligned_in_smp;
 	struct vmbnet_tx_stats tx_stats;
-	/* Bytes of tx ring the endpoint has consumed: BQL completions. */
-	u32 tx_done;
 
 	/* Receive side and tx completions: NAPI. */
 	struct napi_struct napi ____cacheline_aligned_in_smp;
@@ -140,7 +138,7 @@ void vmbnet_reset_work(struct work_struct *work);
 
 /* tx.c */
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void vmbnet_tx_complete(struct vmbnet_queue *q);
+bool vmbnet_tx_complete(struct vmbnet_queue *q);
 void vmbnet_signal(struct vmbnet_queue *q);
 
 /* rx.c */

@@ -12,7 +12,6 @@
 #include <linux/if.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
-#include <linux/virtio_net.h>
 
 /*
  * Version of the /dev/vmbnet interface. The major number changes when an
