@@ -25,6 +25,8 @@ static uint64_t rng(void)
 /* A frame with a plausible Ethernet header and a random virtio_net_hdr. */
 static void bad_header(struct vmbnet_queue *q)
 {
+	static const uint8_t gso_types[] = { 0, 1, 3, 4, 5, 0x81, 0xff };
+	static const uint16_t csum_offsets[] = { 6, 16, 17 };
 	uint8_t frame[256];
 	struct virtio_net_hdr_v1 h;
 	uint32_t len = rng() % sizeof(frame);
@@ -36,11 +38,11 @@ static void bad_header(struct vmbnet_queue *q)
 	frame[13] = rng() & 1 ? 0x00 : 0xdd;	/* IPv4 or IPv6 */
 	memset(&h, 0, sizeof(h));
 	h.flags = rng() & 7;
-	h.gso_type = (uint8_t[]){ 0, 1, 3, 4, 5, 0x81, 0xff }[rng() % 7];
+	h.gso_type = gso_types[rng() % sizeof(gso_types)];
 	h.hdr_len = rng();
 	h.gso_size = rng() % 3 ? rng() % 64 : rng();
 	h.csum_start = rng() % 3 ? rng() % 300 : rng();
-	h.csum_offset = rng() % 3 ? (uint16_t[]){ 6, 16, 17 }[rng() % 3] : rng();
+	h.csum_offset = rng() % 3 ? csum_offsets[rng() % 3] : rng();
 	vmbnet_send(q, &h, frame, len);
 }
 

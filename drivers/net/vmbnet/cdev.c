@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: /dev/vmbnet, through which a user-space process becomes the
+/* vmbnet: /dev/vmbnet, through which a user-space process becomes the
  * endpoint of a vmbnet device. The process attaches with an ioctl, then
  * serves each queue through a descriptor of its own, uio-style: mmap the
  * two rings, write 4 bytes to kick the driver, read 4 bytes (or poll) to
@@ -271,8 +270,7 @@ static __poll_t vmbnet_queue_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
-/*
- * The file is the outbound ring then the inbound one, each its control page
+/* The file is the outbound ring then the inbound one, each its control page
  * then its data; any page-aligned window of it may be mapped, so user space
  * can map each data area a second time behind the first.
  */

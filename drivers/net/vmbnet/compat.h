@@ -7,8 +7,7 @@
 #include <linux/version.h>
 #include <linux/virtio_net.h>
 
-/*
- * UDP_L4 in virtio_net_hdr_{from,to}_skb() arrived in 6.2: before that USO
+/* UDP_L4 in virtio_net_hdr_{from,to}_skb() arrived in 6.2: before that USO
  * is not offered, and the stack segments UDP in software.
  */
 #ifdef VIRTIO_NET_HDR_GSO_UDP_L4
@@ -19,7 +18,7 @@
 #endif
 
 /* vm_flags became read-only behind helpers in 6.3. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: endpoints come and go under a live device. Attach, detach and
+/* vmbnet: endpoints come and go under a live device. Attach, detach and
  * the queue start/stop they imply all run under RTNL; the data path only
  * runs between vmbnet_start() and vmbnet_stop(), so it never sees an
  * endpoint change under it.
@@ -82,8 +81,7 @@ void vmbnet_detach_locked(struct vmbnet_priv *priv)
 	ep->ops->detached(ep);
 }
 
-/*
- * The largest frame is what a ring takes four of: a 1 MiB ring takes 64 KiB
+/* The largest frame is what a ring takes four of: a 1 MiB ring takes 64 KiB
  * GSO frames, the smallest (64 KiB) ones 16 KiB frames.
  */
 static void vmbnet_set_frame_limits(struct vmbnet_priv *priv, u32 ring_size)
@@ -97,8 +95,7 @@ static void vmbnet_set_frame_limits(struct vmbnet_priv *priv, u32 ring_size)
 	netif_set_tso_max_size(priv->dev, priv->max_frame - VLAN_ETH_HLEN);
 }
 
-/*
- * Makes ep the device's endpoint, replacing any other. The caller holds
+/* Makes ep the device's endpoint, replacing any other. The caller holds
  * RTNL and keeps ep alive until vmbnet_detach(ep).
  */
 int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep)
@@ -169,8 +166,7 @@ void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 	rcu_read_unlock();
 }
 
-/*
- * The endpoint broke the ring protocol on q. Stop using the queue now (the
+/* The endpoint broke the ring protocol on q. Stop using the queue now (the
  * data path checks q->broken) and reset it from process context.
  */
 void vmbnet_queue_broken(struct vmbnet_queue *q, const char *what)

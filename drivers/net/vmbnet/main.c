@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: a network device whose packets cross shared rings in the VMBus
+/* vmbnet: a network device whose packets cross shared rings in the VMBus
  * ring format, each frame led by a virtio_net_hdr carrying its offloads.
  */
 

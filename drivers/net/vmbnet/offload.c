@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: offloads. The virtio_net_hdr leading each frame is built and
+/* vmbnet: offloads. The virtio_net_hdr leading each frame is built and
  * applied by the kernel's own helpers (include/linux/virtio_net.h); what
  * is here decides which offloads the endpoint's features allow, and checks
  * a received header before the helper sees it: the helper in older kernels
@@ -67,8 +66,7 @@ static bool vmbnet_gso_allowed(u8 gso_type, u64 features)
 	}
 }
 
-/*
- * A received header, before virtio_net_hdr_to_skb(): only what was
+/* A received header, before virtio_net_hdr_to_skb(): only what was
  * negotiated, checksum positions inside the frame and where the protocol
  * puts them, GSO only with a checksum to finish and a sane segment size.
  */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: memory for rings the driver allocates itself (the user endpoint;
+/* vmbnet: memory for rings the driver allocates itself (the user endpoint;
  * VMBus channels bring their own). Zeroed pages, so nothing of the kernel's
  * reaches the peer, mapped as the control page then the data area twice,
  * so a packet that wraps is contiguous.

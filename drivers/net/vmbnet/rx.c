@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: receive, and the NAPI poll that serves a queue pair. Frames are
+/* vmbnet: receive, and the NAPI poll that serves a queue pair. Frames are
  * copied out of the inbound ring (the endpoint may change them under us)
  * into a small linear head plus page fragments, checked, and handed to GRO.
  */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vmbnet: transmit. Each skb is copied into the outbound ring behind a
+/* vmbnet: transmit. Each skb is copied into the outbound ring behind a
  * message header and its virtio_net_hdr, and freed at once: the ring is
  * the device's memory. Ring space comes back only through NAPI, which sees
  * the endpoint's read index move, completes BQL (counted in ring bytes) and
@@ -37,8 +36,7 @@ static void vmbnet_tx_drop(struct vmbnet_queue *q, struct sk_buff *skb)
 	dev_kfree_skb_any(skb);
 }
 
-/*
- * The queue is stopped (ring too full for the largest frame, or BQL over
+/* The queue is stopped (ring too full for the largest frame, or BQL over
  * its limit) and only NAPI can wake it: ask the endpoint to kick us, when
  * there is room for the largest frame or, for BQL, at its next release
  * (free is the room we last saw). Returns true if it has moved on since
@@ -119,8 +117,7 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/*
- * NAPI: what the endpoint consumed completes BQL and may wake the queue.
+/* NAPI: what the endpoint consumed completes BQL and may wake the queue.
  * Returns true if NAPI must look again (the endpoint moved on meanwhile).
  */
 bool vmbnet_tx_complete(struct vmbnet_queue *q)

@@ -43,8 +43,7 @@ struct vmbnet_endpoint_queue {
 	u8 *rx_data;
 };
 
-/*
- * An endpoint a transport attaches to a device: what it offers and where
+/* An endpoint a transport attaches to a device: what it offers and where
  * its rings are. The transport owns it and keeps it alive until
  * vmbnet_detach() returns.
  */
