@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/vmbnet interface, case by case, in TAP: argument checks, the
+ * queue descriptors' read/write/poll/mmap rules, and what an endpoint
+ * sees when it is replaced, closed or its device deleted.
+ *
+ * usage: vmbnet_cdev DEV   (DEV: a vmbnet device of 4 queues, up)
+ */
+
+#define _GNU_SOURCE
+#include <asm/byteorder.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmbnet.h"
+
+static const char *dev;
+static int n, failed;
+
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d ", ok ? "" : "not ", ++n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	failed += !ok;
+}
+
+static int attach_err(const char *ifname, uint32_t nq, uint32_t ring, uint32_t flags)
+{
+	struct vmbnet_attach a = { .num_queues = nq, .ring_size = ring, .flags = flags };
+	int fd = vmbnet_open(), err;
+
+	snprintf(a.ifname, sizeof(a.ifname), "%s", ifname);
+	if (fd < 0)
+		return fd;
+	err = ioctl(fd, VMBNET_IOC_ATTACH, &a) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static void expect_attach(const char *what, const char *ifname, uint32_t nq,
+			  uint32_t ring, uint32_t flags, int want)
+{
+	int err = attach_err(ifname, nq, ring, flags);
+
+	result(err == want, "ATTACH %s: %s (want %s)", what, strerror(-err),
+	       strerror(-want));
+}
+
+static void read_sysfs(const char *file, char *buf, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/vmbnet/%s", dev, file);
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(buf, len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+static short poll_one(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 1000) > 0 ? p.revents : 0;
+}
+
+static void test_args(void)
+{
+	struct vmbnet_attach a;
+	char name[IFNAMSIZ];
+	int fd;
+
+	expect_attach("flags set", dev, 1, 0, 1, -EINVAL);
+	expect_attach("0 queues", dev, 0, 0, 0, -EINVAL);
+	expect_attach("65 queues", dev, 65, 0, 0, -EINVAL);
+	expect_attach("ring not a power of 2", dev, 1, 100000, 0, -EINVAL);
+	expect_attach("ring 32 KiB", dev, 1, 32 << 10, 0, -EINVAL);
+	expect_attach("ring 32 MiB", dev, 1, 32 << 20, 0, -EINVAL);
+	expect_attach("not a vmbnet device", "lo", 1, 0, 0, -ENODEV);
+	expect_attach("no such device", "vmbnope0", 1, 0, 0, -ENODEV);
+
+	memset(name, 'x', sizeof(name));
+	fd = vmbnet_open();
+	memset(&a, 0, sizeof(a));
+	memcpy(a.ifname, name, sizeof(a.ifname));
+	a.num_queues = 1;
+	result(ioctl(fd, VMBNET_IOC_ATTACH, &a) && errno == EINVAL,
+	       "ATTACH with an unterminated name: EINVAL");
+	result(ioctl(fd, VMBNET_IOC_QUEUE_FD, 0) < 0 && errno == EINVAL,
+	       "QUEUE_FD before ATTACH: EINVAL");
+	result(ioctl(fd, _IO(VMBNET_IOC_MAGIC, 0x7f)) < 0 && errno == ENOTTY,
+	       "unknown ioctl: ENOTTY");
+	close(fd);
+}
+
+/* Without CAP_NET_ADMIN over the device's netns: a new user namespace. */
+static void test_eperm(void)
+{
+	int status, fd = vmbnet_open();
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct vmbnet_attach a = { .num_queues = 1 };
+
+		snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
+		if (unshare(CLONE_NEWUSER))
+			_exit(2);
+		_exit(ioctl(fd, VMBNET_IOC_ATTACH, &a) && errno == EPERM ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	close(fd);
+	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "ATTACH without CAP_NET_ADMIN over the netns: EPERM");
+}
+
+static void test_queue_fd(void)
+{
+	struct vmbnet_endpoint ep;
+	struct vmbnet_ring_ctrl *out;
+	uint32_t word = 1, size;
+	char buf[16];
+	void *m;
+	int qfd, err;
+
+	err = vmbnet_attach(&ep, dev, 0, 8, 0);
+	result(!err, "ATTACH: %s", strerror(-err));
+	if (err)
+		return;
+	result(ep.num_queues == 4, "queues in use: %u (device has 4)", ep.num_queues);
+	result(ep.ring_size == VMBNET_RING_SIZE_DEFAULT, "default ring size %u",
+	       ep.ring_size);
+	read_sysfs("endpoint", buf, sizeof(buf));
+	result(!strcmp(buf, "user"), "sysfs endpoint while attached: %s", buf);
+
+	result(ioctl(ep.fd, VMBNET_IOC_ATTACH, &(struct vmbnet_attach){ .num_queues = 1 }) &&
+	       errno == EBUSY, "second ATTACH on one descriptor: EBUSY");
+	result(ioctl(ep.fd, VMBNET_IOC_QUEUE_FD, 4) < 0 && errno == EINVAL,
+	       "QUEUE_FD past the last queue: EINVAL");
+
+	qfd = ep.queues[0].fd;
+	result(read(qfd, buf, 3) < 0 && errno == EINVAL, "3-byte read: EINVAL");
+	result(write(qfd, buf, 8) < 0 && errno == EINVAL, "8-byte write: EINVAL");
+	result(write(qfd, &word, 4) == 4, "4-byte write (kick)");
+	fcntl(qfd, F_SETFL, O_NONBLOCK);
+	/* Anything signalled so far is consumed, then there is nothing. */
+	while (read(qfd, &word, 4) == 4)
+		;
+	result(errno == EAGAIN, "non-blocking read without a signal: EAGAIN");
+
+	size = VMBNET_RING_CTRL_SIZE + ep.ring_size;
+	m = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE, qfd, 0);
+	result(m == MAP_FAILED && errno == EINVAL, "private mapping: EINVAL");
+	m = mmap(NULL, 2 * size + 4096, PROT_READ | PROT_WRITE, MAP_SHARED, qfd, 0);
+	result(m == MAP_FAILED && errno == EINVAL, "mapping past the end: EINVAL");
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, qfd, 2 * (off_t)size);
+	result(m == MAP_FAILED && errno == EINVAL, "offset past the end: EINVAL");
+	out = ep.queues[0].rx.ctrl;
+	result(le32_to_cpu(out->feature_bits) & VMBNET_RING_F_PENDING_SEND_SZ,
+	       "outbound ring: the driver offers pending_send_sz");
+
+	/* Another endpoint takes the device over: this one is told. */
+	err = attach_err(dev, 1, 0, 0);
+	result(!err, "a second endpoint replaces the first: %s", strerror(-err));
+	result((poll_one(qfd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+	       "replaced: poll gives POLLERR|POLLHUP");
+	result(read(qfd, &word, 4) < 0 && errno == EIO, "replaced: read gives EIO");
+	result(write(qfd, &word, 4) < 0 && errno == EIO, "replaced: write gives EIO");
+	vmbnet_detach(&ep);
+	read_sysfs("endpoint", buf, sizeof(buf));
+	result(!strcmp(buf, "none"), "sysfs endpoint after the last one closed: %s", buf);
+}
+
+/* Closing /dev/vmbnet detaches even while queue descriptors stay open. */
+static void test_close_detaches(void)
+{
+	struct vmbnet_endpoint ep;
+	char buf[16];
+	int qfd;
+
+	if (vmbnet_attach(&ep, dev, 0, 1, 64 << 10)) {
+		result(0, "ATTACH with 64 KiB rings");
+		return;
+	}
+	result(ep.ring_size == 64 << 10, "64 KiB rings: %u", ep.ring_size);
+	qfd = dup(ep.queues[0].fd);
+	close(ep.fd);
+	ep.fd = -1;
+	read_sysfs("endpoint", buf, sizeof(buf));
+	result(!strcmp(buf, "none"), "closing /dev/vmbnet detaches: endpoint %s", buf);
+	result(poll_one(qfd) & POLLHUP, "queue descriptor of a closed endpoint: POLLHUP");
+	close(qfd);
+	vmbnet_detach(&ep);
+}
+
+int main(int argc, char **argv)
+{
+	struct vmbnet_version ver;
+	int fd;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DEV\n", argv[0]);
+		return 2;
+	}
+	dev = argv[1];
+	/* The caller printed the TAP header. */
+	memset(&ver, 0, sizeof(ver));
+	fd = vmbnet_open();
+	if (fd >= 0)
+		vmbnet_get_version(fd, &ver);
+	result(fd >= 0 && ver.major == VMBNET_API_MAJOR && ver.minor == VMBNET_API_MINOR,
+	       "VERSION %u.%u", ver.major, ver.minor);
+	close(fd);
+	test_args();
+	test_eperm();
+	test_queue_fd();
+	test_close_detaches();
+	printf("1..%d\n", n);
+	return failed ? 1 : 0;
+}
