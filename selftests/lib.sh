@@ -23,6 +23,9 @@ echo "TAP version 13"
 cleanup() {
 	local dev
 
+	# Cases run in subshells: what they started is found by name.
+	killall -q vmbnet-endpoint iperf3
+	wait_for 5 eval '! killall -q -0 vmbnet-endpoint'
 	ip -all netns delete 2>/dev/null
 	for dev in $(vmbnet_devs); do
 		ip link del "$dev" 2>/dev/null
@@ -113,4 +116,59 @@ require_root() {
 		echo "1..0 # SKIP must run as root"
 		exit $KSFT_SKIP
 	fi
+}
+
+# An endpoint in the background; cleanup() stops it.
+EP_LOG=/tmp/vmbnet-endpoint.log
+
+start_endpoint() {	# start_endpoint ARGS...: sets EP_PID
+	vmbnet-endpoint --log "$@" >"$EP_LOG" 2>&1 &
+	EP_PID=$!
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.1 s.
+wait_for() {
+	local i tries=$(($1 * 10))
+	shift
+
+	for ((i = 0; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+carrier() {	# carrier NETNS DEV: prints 0 or 1
+	ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null
+}
+
+has_carrier() {
+	[ "$(carrier "$1" "$2")" = 1 ]
+}
+
+# stat NETNS DEV NAME: one ethtool -S counter.
+stat() {
+	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+}
+
+# The pair topology: vmb0 in netns a (192.0.2.1, 2001:db8::1), vmb1 in b
+# (.2, ::2), QUEUES queues each, joined by `vmbnet-endpoint pair`.
+pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
+	local q=${1:-4}
+
+	shift || true
+
+	ip netns add a
+	ip netns add b
+	ip link add vmb0 numtxqueues "$q" numrxqueues "$q" netns a type vmbnet
+	ip link add vmb1 numtxqueues "$q" numrxqueues "$q" netns b type vmbnet
+	ip -n a addr add 192.0.2.1/24 dev vmb0
+	ip -n b addr add 192.0.2.2/24 dev vmb1
+	ip -n a addr add 2001:db8::1/64 dev vmb0 nodad
+	ip -n b addr add 2001:db8::2/64 dev vmb1 nodad
+	ip -n a link set vmb0 up
+	ip -n b link set vmb1 up
+	start_endpoint pair vmb0@a vmb1@b "$@"
+	wait_for 5 has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
+	wait_for 5 has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"
 }

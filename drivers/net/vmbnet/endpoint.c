@@ -18,6 +18,8 @@ static void vmbnet_queue_rings_init(struct vmbnet_queue *q)
 
 	vmbnet_ring_init(&q->tx, eq->tx_ctrl, eq->tx_data, q->ep->ring_size);
 	vmbnet_ring_init(&q->rx, eq->rx_ctrl, eq->rx_data, q->ep->ring_size);
+	/* BQL counts what is in this ring, so it starts over with it. */
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->priv->dev, q->index));
 	q->broken = false;
 }
 
@@ -52,10 +54,8 @@ void vmbnet_stop(struct vmbnet_priv *priv)
 	netif_carrier_off(priv->dev);
 	/* Takes every tx lock: no ndo_start_xmit runs after this. */
 	netif_tx_disable(priv->dev);
-	for (i = 0; i < priv->num_queues; i++) {
+	for (i = 0; i < priv->num_queues; i++)
 		napi_disable(&priv->queues[i].napi);
-		netdev_tx_reset_queue(netdev_get_tx_queue(priv->dev, i));
-	}
 	priv->running = false;
 }
 
