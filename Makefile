@@ -44,10 +44,10 @@ sparse:
 	@rm -f sparse.log
 	@echo "sparse: clean"
 
-# User space has no __printf() and rightly uses volatile sig_atomic_t; the
+# User space has no __printf() or u32 and rightly uses volatile sig_atomic_t; the
 # compat header is where kernel versions are compared.
 CHECKPATCH = perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse --show-types
-USER_IGNORE = VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,EMBEDDED_FUNCTION_NAME
+USER_IGNORE = VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,EMBEDDED_FUNCTION_NAME,PREFER_KERNEL_TYPES
 checkpatch:
 	@out=$$( { $(CHECKPATCH) -f $(filter-out tools/% selftests/% drivers/net/vmbnet/compat.h,$(OUR_C_FILES)); \
 		$(CHECKPATCH) --ignore LINUX_VERSION_CODE -f drivers/net/vmbnet/compat.h; \

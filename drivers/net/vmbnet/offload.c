@@ -118,3 +118,20 @@ int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_check);
+
+/* After eth_type_trans(): a GSO frame's network protocol matches its type. */
+bool vmbnet_rx_gso_proto_ok(const struct sk_buff *skb, u8 gso_type)
+{
+	switch (gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return skb->protocol == htons(ETH_P_IP);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return skb->protocol == htons(ETH_P_IPV6);
+	default:
+		return skb->protocol == htons(ETH_P_IP) ||
+		       skb->protocol == htons(ETH_P_IPV6);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_gso_proto_ok);

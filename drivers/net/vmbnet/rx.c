@@ -66,21 +66,6 @@ static struct sk_buff *vmbnet_rx_copy(struct vmbnet_queue *q, const u8 *frame,
 	return skb;
 }
 
-static bool vmbnet_gso_proto_ok(const struct sk_buff *skb, u8 gso_type)
-{
-	switch (gso_type) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return true;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		return skb->protocol == htons(ETH_P_IP);
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		return skb->protocol == htons(ETH_P_IPV6);
-	default:
-		return skb->protocol == htons(ETH_P_IP) ||
-		       skb->protocol == htons(ETH_P_IPV6);
-	}
-}
-
 static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
 {
 	struct vmbnet_priv *priv = q->priv;
@@ -115,7 +100,7 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
 		goto bad_skb;
 	skb_record_rx_queue(skb, q->index);
 	skb->protocol = eth_type_trans(skb, dev);
-	if (!vmbnet_gso_proto_ok(skb, vh.hdr.gso_type))
+	if (!vmbnet_rx_gso_proto_ok(skb, vh.hdr.gso_type))
 		goto bad_skb;
 
 	u64_stats_update_begin(&q->rx_stats.syncp);

@@ -148,6 +148,7 @@ u64 vmbnet_supported_features(void);
 netdev_features_t vmbnet_hw_features(u64 features);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 			u32 frame_len, u64 features);
+bool vmbnet_rx_gso_proto_ok(const struct sk_buff *skb, u8 gso_type);
 
 /* ring_mem.c: the pages behind one ring, for transports that allocate them. */
 struct vmbnet_ring_mem {
