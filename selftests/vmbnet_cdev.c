@@ -124,11 +124,15 @@ static void test_eperm(void)
 
 		snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
 		if (unshare(CLONE_NEWUSER))
-			_exit(2);
+			_exit(4);
 		_exit(ioctl(fd, VMBNET_IOC_ATTACH, &a) && errno == EPERM ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	close(fd);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 4) {
+		printf("ok %d ATTACH without CAP_NET_ADMIN # SKIP no user namespaces\n", ++n);
+		return;
+	}
 	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "ATTACH without CAP_NET_ADMIN over the netns: EPERM");
 }
