@@ -223,6 +223,35 @@ static void vmbnet_ring_pending_send_sz(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vmbnet_ring_release(&f->r));
 }
 
+/* The completion side sees what the reader consumed, once, and frees it. */
+static void vmbnet_ring_reclaim_counts(struct kunit *test)
+{
+	struct ring_fixture *f = test->priv;
+	u32 bytes, free, one = vmbnet_ring_pkt_size(100);
+
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 1), 0);
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 2), 0);
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_reclaim(&f->w, &bytes, &free), 0);
+	KUNIT_EXPECT_EQ(test, bytes, 0U);
+	KUNIT_EXPECT_EQ(test, free, TEST_RING_SIZE - 2 * one);
+
+	ring_get(test, &f->r, 100, 1);
+	vmbnet_ring_release(&f->r);
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_reclaim(&f->w, &bytes, &free), 0);
+	KUNIT_EXPECT_EQ(test, bytes, one);
+	KUNIT_EXPECT_EQ(test, free, TEST_RING_SIZE - one);
+	/* Seen once: a second look finds nothing new. */
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_reclaim(&f->w, &bytes, &free), 0);
+	KUNIT_EXPECT_EQ(test, bytes, 0U);
+
+	KUNIT_EXPECT_EQ(test, vmbnet_ring_known_free(&f->w), TEST_RING_SIZE - one);
+
+	/* Consumed but not reclaimed: not yet the writer's to use. */
+	ring_get(test, &f->r, 100, 2);
+	vmbnet_ring_release(&f->r);
+	KUNIT_EXPECT_EQ(test, vmbnet_ring_known_free(&f->w), TEST_RING_SIZE - one);
+}
+
 static void vmbnet_ring_sizes(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, vmbnet_ring_size_valid(64 << 10));
@@ -361,6 +390,7 @@ static struct kunit_case vmbnet_ring_cases[] = {
 	KUNIT_CASE(vmbnet_ring_wrap),
 	KUNIT_CASE(vmbnet_ring_too_big),
 	KUNIT_CASE(vmbnet_ring_pending_send_sz),
+	KUNIT_CASE(vmbnet_ring_reclaim_counts),
 	KUNIT_CASE(vmbnet_ring_sizes),
 	KUNIT_CASE_PARAM(vmbnet_ring_corruption, ring_corruption_gen_params),
 	{}
