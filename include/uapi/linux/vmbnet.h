@@ -84,6 +84,140 @@ enum vmbnet_msg_type {
 	 * receive), then the Ethernet frame.
 	 */
 	VMBNET_MSG_DATA		= 1,
+
+	/* Control, on queue 0 only. Driver to endpoint, each answered by STATUS: */
+	VMBNET_MSG_INIT		= 0x10,	/* struct vmbnet_ctl_init; OFFER answers */
+	VMBNET_MSG_ACCEPT,		/* struct vmbnet_ctl_accept */
+	VMBNET_MSG_SET_MAC,		/* struct vmbnet_ctl_mac */
+	VMBNET_MSG_SET_MTU,		/* struct vmbnet_ctl_value */
+	VMBNET_MSG_SET_QUEUES,		/* struct vmbnet_ctl_value */
+	VMBNET_MSG_SET_RSS,		/* struct vmbnet_ctl_rss */
+	VMBNET_MSG_SET_RX_FILTER,	/* struct vmbnet_ctl_rx_filter */
+	VMBNET_MSG_SET_STATE,		/* struct vmbnet_ctl_value: 1 up, 0 down */
+	VMBNET_MSG_SET_DATA_PATH,	/* struct vmbnet_ctl_value: 1 VF, 0 synthetic */
+
+	/* Endpoint to driver: */
+	VMBNET_MSG_OFFER	= 0x40,	/* struct vmbnet_ctl_offer */
+	VMBNET_MSG_STATUS,		/* struct vmbnet_ctl_status */
+	VMBNET_MSG_LINK,		/* struct vmbnet_ctl_link, unsolicited */
+};
+
+/* Protocol versions this header describes. */
+#define VMBNET_PROTO_VERSION_MIN	1
+#define VMBNET_PROTO_VERSION_MAX	1
+
+/*
+ * Every control message starts with this. seq numbers the driver's
+ * requests; an answer (OFFER, STATUS) carries the request's seq, an
+ * unsolicited message 0.
+ */
+struct vmbnet_ctl_hdr {
+	__le32 seq;
+	__le32 reserved;
+};
+
+struct vmbnet_ctl_init {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 version_min;
+	__le32 version_max;
+	__le64 features;		/* what the driver supports */
+};
+
+#define VMBNET_DUPLEX_HALF	0
+#define VMBNET_DUPLEX_FULL	1
+#define VMBNET_DUPLEX_UNKNOWN	0xff
+#define VMBNET_SPEED_UNKNOWN	0xffffffff
+
+/* RSS hash types, the rx-flow-hash choices per flow type. */
+#define VMBNET_HASH_IPV4	0x01
+#define VMBNET_HASH_TCP_IPV4	0x02
+#define VMBNET_HASH_UDP_IPV4	0x04
+#define VMBNET_HASH_IPV6	0x08
+#define VMBNET_HASH_TCP_IPV6	0x10
+#define VMBNET_HASH_UDP_IPV6	0x20
+#define VMBNET_HASH_ALL		0x3f
+
+#define VMBNET_RSS_KEY_SIZE	40
+#define VMBNET_RSS_INDIR_SIZE	128
+
+#define VMBNET_MTU_MIN		68
+#define VMBNET_MTU_MAX		65521
+
+/* The endpoint's answer to INIT: what it speaks and what it is. */
+struct vmbnet_ctl_offer {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 version_min;
+	__le32 version_max;
+	__le64 features;		/* VMBNET_F_* it offers */
+	__u8 mac[6];			/* permanent MAC, if VMBNET_F_MAC */
+	__u8 reserved[2];
+	__le32 mtu_min;			/* if VMBNET_F_MTU */
+	__le32 mtu_max;
+	__le32 max_queues;
+	__le32 ring_size;		/* of each ring it serves */
+	__le16 rss_key_size;		/* 0, or VMBNET_RSS_KEY_SIZE with RSS */
+	__le16 rss_indir_size;		/* 0, or VMBNET_RSS_INDIR_SIZE with RSS */
+	__le32 rss_hash_types;		/* VMBNET_HASH_* it can do */
+	__le32 link;			/* 1 up, 0 down */
+	__le32 speed;			/* Mb/s, or VMBNET_SPEED_UNKNOWN */
+	__u8 duplex;			/* VMBNET_DUPLEX_* */
+	__u8 reserved2[7];
+};
+
+/* The driver's choice: the highest version both speak, the features used. */
+struct vmbnet_ctl_accept {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 version;
+	__le32 reserved;
+	__le64 features;
+};
+
+struct vmbnet_ctl_mac {
+	struct vmbnet_ctl_hdr hdr;
+	__u8 mac[6];
+	__u8 reserved[2];
+};
+
+struct vmbnet_ctl_value {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 value;
+	__le32 reserved;
+};
+
+struct vmbnet_ctl_rss {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 hash_types;		/* VMBNET_HASH_* */
+	__le16 key_size;		/* VMBNET_RSS_KEY_SIZE */
+	__le16 indir_size;		/* VMBNET_RSS_INDIR_SIZE */
+	__u8 key[VMBNET_RSS_KEY_SIZE];
+	__le16 indir[VMBNET_RSS_INDIR_SIZE];	/* queue per hash & 127 */
+};
+
+#define VMBNET_RX_PROMISC	0x1
+#define VMBNET_RX_ALLMULTI	0x2
+#define VMBNET_RX_MC_MAX	64
+
+/* mc_count multicast addresses follow, 8 bytes each (6 used). */
+struct vmbnet_ctl_rx_filter {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 flags;			/* VMBNET_RX_* */
+	__le32 mc_count;		/* at most VMBNET_RX_MC_MAX */
+};
+
+/* The answer to a request: 0, or a positive errno saying why not. */
+struct vmbnet_ctl_status {
+	struct vmbnet_ctl_hdr hdr;
+	__le16 request;			/* the request's type */
+	__le16 reserved;
+	__le32 status;
+};
+
+struct vmbnet_ctl_link {
+	struct vmbnet_ctl_hdr hdr;
+	__le32 link;
+	__le32 speed;
+	__u8 duplex;
+	__u8 reserved[7];
 };
 
 /* Largest Ethernet frame in a DATA message: a 64 KiB GSO frame with a VLAN tag. */

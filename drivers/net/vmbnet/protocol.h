@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmbnet: the control protocol's rules, shared like ring.c with libvmbnet,
+ * so that each side checks the other's messages the same way.
+ */
+#ifndef _VMBNET_PROTOCOL_H
+#define _VMBNET_PROTOCOL_H
+
+#include <linux/types.h>
+#include <uapi/linux/vmbnet.h>
+
+int vmbnet_ctl_check(u16 type, const void *body, u32 len);
+u32 vmbnet_toeplitz(const u8 *key, u32 key_len, const u8 *in, u32 len);
+
+#endif /* _VMBNET_PROTOCOL_H */
