@@ -18,7 +18,7 @@ static const char vmbnet_rx_stat_names[][ETH_GSTRING_LEN] = {
 
 #define VMBNET_TX_STATS	ARRAY_SIZE(vmbnet_tx_stat_names)
 #define VMBNET_RX_STATS	ARRAY_SIZE(vmbnet_rx_stat_names)
-#define VMBNET_Q_STATS	(VMBNET_TX_STATS + VMBNET_RX_STATS)
+static_assert(VMBNET_TX_STATS + VMBNET_RX_STATS == VMBNET_Q_STATS);
 
 static void vmbnet_get_drvinfo(struct net_device *dev,
 			       struct ethtool_drvinfo *info)
@@ -62,7 +62,7 @@ static void vmbnet_get_strings(struct net_device *dev, u32 sset, u8 *data)
 }
 
 /* One queue's counters, in the order of the name tables. */
-static void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
+void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 {
 	const struct vmbnet_tx_stats *ts = &q->tx_stats;
 	const struct vmbnet_rx_stats *rs = &q->rx_stats;
@@ -70,22 +70,21 @@ static void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 
 	do {
 		start = u64_stats_fetch_begin(&ts->syncp);
-		out[0] = u64_stats_read(&ts->packets);
-		out[1] = u64_stats_read(&ts->bytes);
-		out[2] = u64_stats_read(&ts->dropped);
-		out[3] = u64_stats_read(&ts->kicks);
-		out[4] = u64_stats_read(&ts->ring_full);
+		out[VMBNET_STAT_TX_PACKETS] = u64_stats_read(&ts->packets);
+		out[VMBNET_STAT_TX_BYTES] = u64_stats_read(&ts->bytes);
+		out[VMBNET_STAT_TX_DROPPED] = u64_stats_read(&ts->dropped);
+		out[VMBNET_STAT_TX_KICKS] = u64_stats_read(&ts->kicks);
+		out[VMBNET_STAT_TX_RING_FULL] = u64_stats_read(&ts->ring_full);
 	} while (u64_stats_fetch_retry(&ts->syncp, start));
-	out += VMBNET_TX_STATS;
 	do {
 		start = u64_stats_fetch_begin(&rs->syncp);
-		out[0] = u64_stats_read(&rs->packets);
-		out[1] = u64_stats_read(&rs->bytes);
-		out[2] = u64_stats_read(&rs->dropped);
-		out[3] = u64_stats_read(&rs->bad_header);
-		out[4] = u64_stats_read(&rs->ring_errors);
-		out[5] = u64_stats_read(&rs->length_errors);
-		out[6] = u64_stats_read(&rs->polls);
+		out[VMBNET_STAT_RX_PACKETS] = u64_stats_read(&rs->packets);
+		out[VMBNET_STAT_RX_BYTES] = u64_stats_read(&rs->bytes);
+		out[VMBNET_STAT_RX_DROPPED] = u64_stats_read(&rs->dropped);
+		out[VMBNET_STAT_RX_BAD_HEADER] = u64_stats_read(&rs->bad_header);
+		out[VMBNET_STAT_RX_RING_ERRORS] = u64_stats_read(&rs->ring_errors);
+		out[VMBNET_STAT_RX_LENGTH_ERRORS] = u64_stats_read(&rs->length_errors);
+		out[VMBNET_STAT_RX_POLLS] = u64_stats_read(&rs->polls);
 	} while (u64_stats_fetch_retry(&rs->syncp, start));
 }
 

@@ -86,37 +86,21 @@ static void vmbnet_get_stats64(struct net_device *dev,
 			       struct rtnl_link_stats64 *stats)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	unsigned int i, start;
+	u64 q[VMBNET_Q_STATS];
+	unsigned int i;
 
 	for (i = 0; i < priv->max_queues; i++) {
-		const struct vmbnet_tx_stats *ts = &priv->queues[i].tx_stats;
-		const struct vmbnet_rx_stats *rs = &priv->queues[i].rx_stats;
-		u64 packets, bytes, dropped, errors, length;
-
-		do {
-			start = u64_stats_fetch_begin(&ts->syncp);
-			packets = u64_stats_read(&ts->packets);
-			bytes = u64_stats_read(&ts->bytes);
-			dropped = u64_stats_read(&ts->dropped);
-		} while (u64_stats_fetch_retry(&ts->syncp, start));
-		stats->tx_packets += packets;
-		stats->tx_bytes += bytes;
-		stats->tx_dropped += dropped;
-
-		do {
-			start = u64_stats_fetch_begin(&rs->syncp);
-			packets = u64_stats_read(&rs->packets);
-			bytes = u64_stats_read(&rs->bytes);
-			dropped = u64_stats_read(&rs->dropped);
-			errors = u64_stats_read(&rs->bad_header);
-			length = u64_stats_read(&rs->length_errors);
-		} while (u64_stats_fetch_retry(&rs->syncp, start));
-		stats->rx_packets += packets;
-		stats->rx_bytes += bytes;
-		stats->rx_dropped += dropped;
-		stats->rx_errors += errors + length;
-		stats->rx_frame_errors += errors;
-		stats->rx_length_errors += length;
+		vmbnet_queue_stats(&priv->queues[i], q);
+		stats->tx_packets += q[VMBNET_STAT_TX_PACKETS];
+		stats->tx_bytes += q[VMBNET_STAT_TX_BYTES];
+		stats->tx_dropped += q[VMBNET_STAT_TX_DROPPED];
+		stats->rx_packets += q[VMBNET_STAT_RX_PACKETS];
+		stats->rx_bytes += q[VMBNET_STAT_RX_BYTES];
+		stats->rx_dropped += q[VMBNET_STAT_RX_DROPPED];
+		stats->rx_frame_errors += q[VMBNET_STAT_RX_BAD_HEADER];
+		stats->rx_length_errors += q[VMBNET_STAT_RX_LENGTH_ERRORS];
+		stats->rx_errors += q[VMBNET_STAT_RX_BAD_HEADER] +
+				    q[VMBNET_STAT_RX_LENGTH_ERRORS];
 	}
 }
 

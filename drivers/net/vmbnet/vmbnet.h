@@ -162,8 +162,25 @@ int vmbnet_ring_mem_alloc(struct vmbnet_ring_mem *m, u32 size);
 void vmbnet_ring_mem_free(struct vmbnet_ring_mem *m);
 void vmbnet_ring_mem_attach(struct vmbnet_ring_mem *m, struct vmbnet_ring *r);
 
-/* ethtool.c */
+/* ethtool.c: one queue's counters, in this order (ethtool -S's too). */
+enum vmbnet_queue_stat {
+	VMBNET_STAT_TX_PACKETS,
+	VMBNET_STAT_TX_BYTES,
+	VMBNET_STAT_TX_DROPPED,
+	VMBNET_STAT_TX_KICKS,
+	VMBNET_STAT_TX_RING_FULL,
+	VMBNET_STAT_RX_PACKETS,
+	VMBNET_STAT_RX_BYTES,
+	VMBNET_STAT_RX_DROPPED,
+	VMBNET_STAT_RX_BAD_HEADER,
+	VMBNET_STAT_RX_RING_ERRORS,
+	VMBNET_STAT_RX_LENGTH_ERRORS,
+	VMBNET_STAT_RX_POLLS,
+	VMBNET_Q_STATS
+};
+
 extern const struct ethtool_ops vmbnet_ethtool_ops;
+void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out);
 
 /* sysfs.c */
 extern const struct attribute_group vmbnet_sysfs_group;
