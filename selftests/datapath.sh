@@ -118,6 +118,18 @@ endpoint_killed_and_back() {
 	ip netns exec a iperf3 -c 192.0.2.2 -t 2
 }
 
+netns_move_keeps_endpoint() {
+	pair_up
+	ip netns add c
+	ip -n a link set vmb0 netns c
+	ip -n c addr add 192.0.2.1/24 dev vmb0
+	ip -n c link set vmb0 up
+	expect_eq "endpoint after the move" user \
+		"$(ip netns exec c cat /sys/class/net/vmb0/vmbnet/endpoint)"
+	wait_for 5 has_carrier c vmb0 || fail "no carrier after the move"
+	ip netns exec c ping -c 3 -W 2 192.0.2.2
+}
+
 loopback_mode() {
 	local mac rx0 rx1
 
@@ -209,6 +221,7 @@ run_test "pair: UDP at 20 Mbit/s loses < 5%" udp_low_loss
 run_test "pair: offloads off, TCP still works" offloads_off
 run_test "pair: 8 flows spread over >= 2 queues" flows_spread
 run_test "pair: endpoint SIGKILLed mid-iperf, device survives, re-attach" endpoint_killed_and_back
+run_test "pair: a device moved to another netns keeps its endpoint" netns_move_keeps_endpoint
 run_test "loopback endpoint returns every frame" loopback_mode
 run_test "null endpoint drains and counts" null_mode
 run_test "tap endpoint bridges to a TAP, TSO included" tap_mode
