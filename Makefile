@@ -29,6 +29,7 @@ clean:
 	$(KBUILD) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/bench clean
 
 install: modules
 	$(KBUILD) modules_install

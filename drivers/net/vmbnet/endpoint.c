@@ -147,12 +147,16 @@ void vmbnet_detach(struct vmbnet_endpoint *ep)
 	rtnl_unlock();
 }
 
-/* The endpoint wrote to queue qid's rings or freed room in them. */
+/* The endpoint wrote to queue qid's rings or freed room in them. Called
+ * from process context (a write on the queue descriptor): the softirq is
+ * raised with BHs off so that enabling them runs the poll right here.
+ */
 void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 {
 	struct vmbnet_priv *priv;
 	struct net_device *dev;
 
+	local_bh_disable();
 	rcu_read_lock();
 	dev = rcu_dereference(ep->dev);
 	if (dev) {
@@ -164,6 +168,7 @@ void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 		}
 	}
 	rcu_read_unlock();
+	local_bh_enable();
 }
 
 /* The endpoint broke the ring protocol on q. Stop using the queue now (the
