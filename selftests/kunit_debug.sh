@@ -20,7 +20,7 @@ skip_all() {
 # gave it; a failure shows KUnit's diagnostics (failed expectations).
 kunit_result() {
 	if [ "$1" != ok ]; then
-		printf '%s\n' "$3"
+		[ -z "$3" ] || printf '%s\n' "$3"
 		return 1
 	fi
 	if [ -n "$2" ]; then
@@ -37,6 +37,7 @@ kunit_result() {
 #	param NAME STATUS DESCRIPTION DIAGNOSTICS
 #	plan N		(the suite's number of cases)
 #	suite STATUS
+#	incomplete NAME	(fewer parameter results than its stats line counts)
 # with the diagnostic lines (the case's log lines before its result) joined
 # by "\n" (a backslash and an n).
 parse_ktap() {
@@ -51,6 +52,20 @@ parse_ktap() {
 	match($0, /^        (ok|not ok) [0-9]+ /) {
 		st = ($0 ~ /^        ok /) ? "ok" : "not ok"
 		flush("param", "", st, substr($0, RLENGTH + 1))
+		nparams++
+		next
+	}
+	# The stats line of a case ("# name: pass:2 fail:0 skip:0 total:2")
+	# counts its parameters; 6.1 clears the debugfs log of a case before
+	# each parameter.
+	/^    # [^ ]+: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+ total:[0-9]+$/ {
+		total = $NF
+		sub(/^total:/, "", total)
+		if (nparams > 0 && nparams < total + 0) {
+			name = $2
+			sub(/:$/, "", name)
+			print "incomplete\037" name
+		}
 		next
 	}
 	match($0, /^    (ok|not ok) [0-9]+ /) {
@@ -65,6 +80,7 @@ parse_ktap() {
 			if (skip == "") skip = "skipped by KUnit"
 		}
 		flush("case", name, st, skip)
+		nparams = 0
 		next
 	}
 	$0 ~ "^(ok|not ok) [0-9]+ " suite "( |$)" {
@@ -78,15 +94,17 @@ parse_ktap() {
 	}'
 }
 
-# The same suite's KTAP from the kernel log, for when its debugfs copy was
-# cut short (each case's log holds 512 bytes in 6.1): from its "# Subtest:"
-# line to its own result line, without the printk time stamps.
+# The same suite's KTAP from the kernel log, for when its debugfs copy is
+# incomplete (in 6.1 a case's log holds 512 bytes and only its last
+# parameter): from its "# Subtest:" line to its own result line, without the
+# printk time stamps; the last such run if there were several.
 ktap_from_dmesg() {
 	dmesg | sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' |
 		awk -v suite="$1" '
-		$0 == "    # Subtest: " suite { on = 1 }
-		on { print }
-		on && $0 ~ "^(ok|not ok) [0-9]+ " suite "( |$)" { exit }'
+		$0 == "    # Subtest: " suite { on = 1; buf = "" }
+		on { buf = buf $0 "\n" }
+		on && $0 ~ "^(ok|not ok) [0-9]+ " suite "( |$)" { on = 0; last = buf }
+		END { printf "%s", last }'
 }
 
 # report_suite SUITE FILE: runs (as TAP cases) the results in FILE, parsed;
@@ -100,6 +118,7 @@ report_suite() {
 	while IFS=$'\037' read -r kind name status extra diag; do
 		[ "$kind" = plan ] && plan=$name
 		[ "$kind" = case ] && cases=$((cases + 1))
+		[ "$kind" = incomplete ] && return 1
 	done <<<"$records"
 	[ "$cases" -ge "$plan" ] && [ "$plan" -gt 0 ] || return 1
 
