@@ -200,7 +200,8 @@ hostile_survived() {
 	sleep 3
 	kill "$EP_PID"
 	wait "$EP_PID" || true
-	errs=$(($(ethstat a vmb0 rx_bad_header) + $(ethstat a vmb0 rx_ring_errors)))
+	errs=$(($(ethstat a vmb0 rx_bad_header) + $(ethstat a vmb0 rx_ring_errors) +
+		$(ethstat a vmb0 ctl_bad_messages)))
 	echo "bad headers and ring errors counted: $errs"
 	[ "$errs" -gt 0 ] || fail "garbage went uncounted"
 	# The device is still good for a well-behaved endpoint.

@@ -145,13 +145,11 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.flags || arg.reserved ||
+	if (arg.flags || arg.reserved || arg.features ||
 	    strnlen(arg.ifname, IFNAMSIZ) == IFNAMSIZ ||
 	    arg.num_queues < 1 || arg.num_queues > VMBNET_MAX_QUEUES)
 		return -EINVAL;
-	if (!arg.ring_size)
-		arg.ring_size = VMBNET_RING_SIZE_DEFAULT;
-	if (!vmbnet_ring_size_valid(arg.ring_size))
+	if (arg.ring_size && !vmbnet_ring_size_valid(arg.ring_size))
 		return -EINVAL;
 
 	mutex_lock(&uep->lock);
@@ -175,6 +173,9 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	}
 	priv = netdev_priv(dev);
 	n = min(arg.num_queues, priv->max_queues);
+	/* 0: the size ethtool -G chose for the device. */
+	if (!arg.ring_size)
+		arg.ring_size = READ_ONCE(priv->ring_size);
 
 	err = vmbnet_user_rings_alloc(uep, n, arg.ring_size);
 	if (err) {
@@ -183,7 +184,6 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	}
 	uep->ep.ops = &vmbnet_user_ops;
 	uep->ep.kind = VMBNET_ENDPOINT_USER;
-	uep->ep.features = arg.features;
 
 	rtnl_lock();
 	if (dev->reg_state != NETREG_REGISTERED)
@@ -191,8 +191,8 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	else
 		err = vmbnet_attach(dev, &uep->ep);
 	if (!err) {
-		arg.features = priv->features;
-		arg.num_queues = priv->num_queues;
+		arg.features = vmbnet_supported_features();
+		arg.num_queues = n;
 		uep->attached = true;
 	}
 	rtnl_unlock();

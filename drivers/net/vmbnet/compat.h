@@ -25,4 +25,16 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
+/* RSS settings came in one struct in 6.8 (get_rxfh/set_rxfh). */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define VMBNET_HAVE_RXFH_PARAM	1
+#else
+#define VMBNET_HAVE_RXFH_PARAM	0
+#endif
+
+/* Flow hash fields moved out of get/set_rxnfc into their own ops (6.17,
+ * and backported): the Makefile looks for them in ethtool.h and defines
+ * VMBNET_HAVE_RXFH_FIELDS.
+ */
+
 #endif /* _VMBNET_COMPAT_H */

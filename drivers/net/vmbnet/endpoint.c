@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmbnet: endpoints come and go under a live device. Attach, detach and
- * the queue start/stop they imply all run under RTNL; the data path only
- * runs between vmbnet_start() and vmbnet_stop(), so it never sees an
- * endpoint change under it.
+ * the queue start/stop they imply all run under RTNL. NAPI serves the
+ * rings whenever an endpoint is attached, up or down, since control
+ * messages travel on queue 0; frames only flow once the control protocol
+ * has agreed (control.c) and the device is up.
  */
 
 #include <linux/etherdevice.h>
@@ -23,14 +24,33 @@ static void vmbnet_queue_rings_init(struct vmbnet_queue *q)
 	q->broken = false;
 }
 
-/* Queues live: the device is up and has an endpoint. */
+/* Carrier: an endpoint that agreed and says its link is up. */
+void vmbnet_carrier_update(struct vmbnet_priv *priv)
+{
+	bool up;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&priv->ctl.lock);
+	up = priv->running && priv->ctl.state == VMBNET_CTL_READY &&
+	     priv->ctl.link_up;
+	spin_unlock_bh(&priv->ctl.lock);
+
+	if (up == netif_carrier_ok(priv->dev))
+		return;
+	netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
+	if (up)
+		netif_carrier_on(priv->dev);
+	else
+		netif_carrier_off(priv->dev);
+}
+
+/* Queues live: the device has an endpoint. */
 void vmbnet_start(struct vmbnet_priv *priv)
 {
 	unsigned int i;
 
 	ASSERT_RTNL();
-	if (priv->running || !rtnl_dereference(priv->ep) ||
-	    !netif_running(priv->dev))
+	if (priv->running || !rtnl_dereference(priv->ep))
 		return;
 
 	for (i = 0; i < priv->num_queues; i++) {
@@ -40,7 +60,7 @@ void vmbnet_start(struct vmbnet_priv *priv)
 	}
 	priv->running = true;
 	netif_tx_start_all_queues(priv->dev);
-	netif_carrier_on(priv->dev);
+	vmbnet_carrier_update(priv);
 }
 
 void vmbnet_stop(struct vmbnet_priv *priv)
@@ -51,12 +71,60 @@ void vmbnet_stop(struct vmbnet_priv *priv)
 	if (!priv->running)
 		return;
 
-	netif_carrier_off(priv->dev);
-	/* Takes every tx lock: no ndo_start_xmit runs after this. */
+	priv->running = false;
+	vmbnet_carrier_update(priv);
+	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
 	netif_tx_disable(priv->dev);
 	for (i = 0; i < priv->num_queues; i++)
 		napi_disable(&priv->queues[i].napi);
-	priv->running = false;
+}
+
+/* Queue pairs the device can use now: its own, the user's choice, the
+ * rings the endpoint has and what it offered.
+ */
+unsigned int vmbnet_queues_max(const struct vmbnet_priv *priv)
+{
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	unsigned int n = priv->max_queues;
+
+	if (ep) {
+		n = min(n, ep->num_queues);
+		if (priv->ctl.state == VMBNET_CTL_READY ||
+		    priv->ctl.state == VMBNET_CTL_OFFERED) {
+			if (!(le64_to_cpu(priv->ctl.offer.features) &
+			      BIT_ULL(VMBNET_F_MQ)))
+				n = 1;
+			n = min(n, le32_to_cpu(priv->ctl.offer.max_queues));
+		}
+	}
+	return n;
+}
+
+/* Uses n queue pairs: the others stop, with whatever they held. The RSS
+ * table follows unless the user set one.
+ */
+int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n)
+{
+	struct net_device *dev = priv->dev;
+	bool was_running = priv->running;
+	int err;
+
+	ASSERT_RTNL();
+	vmbnet_stop(priv);
+	err = netif_set_real_num_tx_queues(dev, n);
+	if (!err)
+		err = netif_set_real_num_rx_queues(dev, n);
+	if (!err) {
+		priv->num_queues = n;
+		if (!netif_is_rxfh_configured(dev))
+			vmbnet_rss_set_default_indir(&priv->rss, n);
+	} else {
+		/* Both counts back as they were. */
+		netif_set_real_num_tx_queues(dev, priv->num_queues);
+	}
+	if (was_running)
+		vmbnet_start(priv);
+	return err;
 }
 
 void vmbnet_detach_locked(struct vmbnet_priv *priv)
@@ -67,14 +135,16 @@ void vmbnet_detach_locked(struct vmbnet_priv *priv)
 	if (!ep)
 		return;
 	vmbnet_stop(priv);
+	vmbnet_ctl_detached(priv);
 	RCU_INIT_POINTER(priv->ep, NULL);
 	RCU_INIT_POINTER(ep->dev, NULL);
 	/* No kick from the endpoint still looks at this device. */
 	synchronize_net();
-	for (i = 0; i < priv->num_queues; i++)
+	for (i = 0; i < priv->max_queues; i++)
 		priv->queues[i].ep = NULL;
 	priv->features = 0;
 	vmbnet_update_features(priv);
+	vmbnet_update_mtu_range(priv);
 	netdev_put(priv->dev, &ep->dev_tracker);
 	netdev_info(priv->dev, "%s endpoint detached\n",
 		    vmbnet_endpoint_name(ep->kind));
@@ -105,33 +175,27 @@ int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep)
 	int err;
 
 	ASSERT_RTNL();
-	n = min(ep->num_queues, priv->max_queues);
-	if (!n)
+	if (!ep->num_queues)
 		return -EINVAL;
 
 	vmbnet_detach_locked(priv);
-
-	err = netif_set_real_num_tx_queues(dev, n);
-	if (!err)
-		err = netif_set_real_num_rx_queues(dev, n);
+	n = min3(ep->num_queues, priv->max_queues, priv->want_queues);
+	err = vmbnet_set_queues(priv, n);
 	if (err)
 		return err;
 
-	priv->num_queues = n;
-	priv->features = ep->features & vmbnet_supported_features();
 	vmbnet_set_frame_limits(priv, ep->ring_size);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < min(ep->num_queues, priv->max_queues); i++) {
 		priv->queues[i].ep = ep;
 		vmbnet_queue_rings_init(&priv->queues[i]);
 	}
 	netdev_hold(dev, &ep->dev_tracker, GFP_KERNEL);
 	rcu_assign_pointer(ep->dev, dev);
 	rcu_assign_pointer(priv->ep, ep);
-	vmbnet_update_features(priv);
-	netdev_info(dev, "%s endpoint attached: %u queues, %u-byte rings, features %#llx\n",
-		    vmbnet_endpoint_name(ep->kind), n, ep->ring_size,
-		    priv->features);
+	netdev_info(dev, "%s endpoint attached: %u queues, %u-byte rings\n",
+		    vmbnet_endpoint_name(ep->kind), n, ep->ring_size);
 	vmbnet_start(priv);
+	vmbnet_ctl_attached(priv);
 	return 0;
 }
 
@@ -161,7 +225,7 @@ void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 	dev = rcu_dereference(ep->dev);
 	if (dev) {
 		priv = netdev_priv(dev);
-		if (qid < priv->num_queues &&
+		if (qid < READ_ONCE(priv->num_queues) &&
 		    napi_schedule_prep(&priv->queues[qid].napi)) {
 			vmbnet_ring_mask(&priv->queues[qid].rx);
 			__napi_schedule(&priv->queues[qid].napi);
@@ -172,7 +236,8 @@ void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 }
 
 /* The endpoint broke the ring protocol on q. Stop using the queue now (the
- * data path checks q->broken) and reset it from process context.
+ * data path checks q->broken); the service task lets go of the endpoint,
+ * as a channel reset would. Its transport may attach it again.
  */
 void vmbnet_queue_broken(struct vmbnet_queue *q, const char *what)
 {
@@ -181,32 +246,49 @@ void vmbnet_queue_broken(struct vmbnet_queue *q, const char *what)
 	u64_stats_update_begin(&rs->syncp);
 	u64_stats_inc(&rs->ring_errors);
 	u64_stats_update_end(&rs->syncp);
-	net_warn_ratelimited("%s: queue %u: corrupt %s ring, resetting the queue\n",
+	net_warn_ratelimited("%s: queue %u: corrupt %s ring, resetting the channel\n",
 			     q->priv->dev->name, q->index, what);
 	WRITE_ONCE(q->broken, true);
-	schedule_work(&q->priv->reset_work);
+	vmbnet_schedule(q->priv, VMBNET_EV_RESET);
 }
 
-/* Empty both rings of every broken queue, the way a channel reset would. */
-void vmbnet_reset_work(struct work_struct *work)
+static void vmbnet_reset(struct vmbnet_priv *priv)
 {
-	struct vmbnet_priv *priv = container_of(work, struct vmbnet_priv, reset_work);
-	bool was_running;
 	unsigned int i;
 
-	rtnl_lock();
-	was_running = priv->running;
-	vmbnet_stop(priv);
-	for (i = 0; i < priv->num_queues; i++) {
-		struct vmbnet_queue *q = &priv->queues[i];
+	for (i = 0; i < priv->num_queues; i++)
+		if (priv->queues[i].ep && READ_ONCE(priv->queues[i].broken)) {
+			vmbnet_detach_locked(priv);
+			return;
+		}
+}
 
-		if (!q->ep || !READ_ONCE(q->broken))
-			continue;
-		memset(q->tx.ctrl, 0, offsetof(struct vmbnet_ring_ctrl, reserved1));
-		memset(q->rx.ctrl, 0, offsetof(struct vmbnet_ring_ctrl, reserved1));
-		vmbnet_queue_rings_init(q);
+/* Asks the service task to do ev (any context). */
+void vmbnet_schedule(struct vmbnet_priv *priv, enum vmbnet_event ev)
+{
+	set_bit(ev, &priv->events);
+	mod_delayed_work(system_wq, &priv->service, 0);
+}
+
+/* What needs RTNL. Never waits for it: ndo_uninit cancels this work under
+ * RTNL, so it tries again a little later instead.
+ */
+void vmbnet_service(struct work_struct *work)
+{
+	struct vmbnet_priv *priv = container_of(to_delayed_work(work),
+						struct vmbnet_priv, service);
+
+	if (!rtnl_trylock()) {
+		schedule_delayed_work(&priv->service, msecs_to_jiffies(5));
+		return;
 	}
-	if (was_running)
-		vmbnet_start(priv);
+	if (test_and_clear_bit(VMBNET_EV_RESET, &priv->events))
+		vmbnet_reset(priv);
+	if (test_and_clear_bit(VMBNET_EV_OFFER, &priv->events))
+		vmbnet_ctl_configure(priv);
+	if (test_and_clear_bit(VMBNET_EV_LINK, &priv->events))
+		vmbnet_ctl_link_changed(priv);
+	if (test_and_clear_bit(VMBNET_EV_RX_MODE, &priv->events))
+		vmbnet_ctl_rx_mode(priv);
 	rtnl_unlock();
 }

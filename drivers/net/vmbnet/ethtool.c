@@ -3,10 +3,18 @@
 
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "vmbnet.h"
 
-/* Per queue, in this order; totals over every queue come first. */
+/* The device's own counters come first: the control channel's. */
+static const char vmbnet_dev_stat_names[][ETH_GSTRING_LEN] = {
+	"ctl_requests", "ctl_refused", "ctl_timeouts", "ctl_bad_messages",
+};
+
+#define VMBNET_DEV_STATS	ARRAY_SIZE(vmbnet_dev_stat_names)
+
+/* Then per queue, in this order; totals over every queue first. */
 static const char vmbnet_tx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "kicks", "ring_full",
 };
@@ -37,7 +45,7 @@ static int vmbnet_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return (1 + priv->max_queues) * VMBNET_Q_STATS;
+	return VMBNET_DEV_STATS + (1 + priv->max_queues) * VMBNET_Q_STATS;
 }
 
 static void vmbnet_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -47,6 +55,8 @@ static void vmbnet_get_strings(struct net_device *dev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
+	for (i = 0; i < VMBNET_DEV_STATS; i++)
+		ethtool_sprintf(&data, "%s", vmbnet_dev_stat_names[i]);
 	for (i = 0; i < VMBNET_TX_STATS; i++)
 		ethtool_sprintf(&data, "tx_%s", vmbnet_tx_stat_names[i]);
 	for (i = 0; i < VMBNET_RX_STATS; i++)
@@ -92,8 +102,14 @@ static void vmbnet_get_ethtool_stats(struct net_device *dev,
 				     struct ethtool_stats *stats, u64 *data)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	u64 *totals = data, *per_queue = data + VMBNET_Q_STATS;
+	u64 *totals = data + VMBNET_DEV_STATS, *per_queue = totals + VMBNET_Q_STATS;
+	struct vmbnet_ctl *ctl = &priv->ctl;
 	unsigned int q, i;
+
+	*data++ = atomic64_read(&ctl->requests);
+	*data++ = atomic64_read(&ctl->refused);
+	*data++ = atomic64_read(&ctl->timeouts);
+	*data++ = atomic64_read(&ctl->bad);
 
 	memset(totals, 0, VMBNET_Q_STATS * sizeof(*totals));
 	for (q = 0; q < priv->max_queues; q++) {
@@ -110,15 +126,290 @@ static void vmbnet_get_channels(struct net_device *dev,
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
 
-	ch->max_combined = priv->max_queues;
-	ch->combined_count = dev->real_num_tx_queues;
+	ch->max_combined = vmbnet_queues_max(priv);
+	ch->combined_count = priv->num_queues;
 }
+
+/* The endpoint agrees first; the queues restart, addresses and routes stay. */
+static int vmbnet_set_channels(struct net_device *dev,
+			       struct ethtool_channels *ch)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	unsigned int n = ch->combined_count;
+	struct vmbnet_rss rss = priv->rss;
+	int err;
+
+	if (ch->rx_count || ch->tx_count || ch->other_count)
+		return -EINVAL;
+	if (n < 1 || n > vmbnet_queues_max(priv))
+		return -EINVAL;
+	if (n == priv->num_queues)
+		return 0;
+
+	err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES, n);
+	if (err)
+		return err;
+	err = vmbnet_set_queues(priv, n);
+	if (err)
+		return err;
+	priv->want_queues = n;
+	/* A default table follows the queue count: tell the endpoint. */
+	if (memcmp(rss.indir, priv->rss.indir, sizeof(rss.indir)) &&
+	    vmbnet_ctl_set_rss(priv, &priv->rss))
+		netdev_warn(dev, "endpoint did not take the RSS table for %u queues\n",
+			    n);
+	return 0;
+}
+
+/* Ring sizes are in KiB of ring data, the same both ways. */
+static void vmbnet_get_ringparam(struct net_device *dev,
+				 struct ethtool_ringparam *ring,
+				 struct kernel_ethtool_ringparam *kring,
+				 struct netlink_ext_ack *extack)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	u32 size = ep ? ep->ring_size : priv->ring_size;
+
+	ring->rx_max_pending = VMBNET_RING_SIZE_MAX >> 10;
+	ring->tx_max_pending = VMBNET_RING_SIZE_MAX >> 10;
+	ring->rx_pending = size >> 10;
+	ring->tx_pending = size >> 10;
+}
+
+/* New rings mean a new channel: the endpoint is let go, and attaches again
+ * (vmbnet-endpoint does) to rings of the new size.
+ */
+static int vmbnet_set_ringparam(struct net_device *dev,
+				struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kring,
+				struct netlink_ext_ack *extack)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	u32 cur = (ep ? ep->ring_size : priv->ring_size) >> 10;
+	u32 kib = ring->rx_pending != cur ? ring->rx_pending : ring->tx_pending;
+
+	if (ring->rx_pending != cur && ring->tx_pending != cur &&
+	    ring->rx_pending != ring->tx_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "rx and tx rings are the same size");
+		return -EINVAL;
+	}
+	if (kib > U32_MAX >> 10 || !vmbnet_ring_size_valid(kib << 10)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "ring size must be a power of two from 64 to 16384 KiB");
+		return -EINVAL;
+	}
+	priv->ring_size = kib << 10;
+	if (ep && ep->ring_size != priv->ring_size) {
+		netdev_info(dev, "new %u KiB rings: the endpoint must attach again\n",
+			    kib);
+		vmbnet_detach_locked(priv);
+	}
+	return 0;
+}
+
+static int vmbnet_get_link_ksettings(struct net_device *dev,
+				     struct ethtool_link_ksettings *cmd)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	spin_lock_bh(&priv->ctl.lock);
+	cmd->base.speed = priv->ctl.speed;
+	cmd->base.duplex = priv->ctl.duplex;
+	spin_unlock_bh(&priv->ctl.lock);
+	cmd->base.port = PORT_OTHER;
+	cmd->base.autoneg = AUTONEG_DISABLE;
+	return 0;
+}
+
+static u32 vmbnet_get_msglevel(struct net_device *dev)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	return priv->msg_enable;
+}
+
+static void vmbnet_set_msglevel(struct net_device *dev, u32 level)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	priv->msg_enable = level;
+}
+
+static u32 vmbnet_get_rxfh_key_size(struct net_device *dev)
+{
+	return VMBNET_RSS_KEY_SIZE;
+}
+
+static u32 vmbnet_get_rxfh_indir_size(struct net_device *dev)
+{
+	return VMBNET_RSS_INDIR_SIZE;
+}
+
+/* An endpoint that did not offer RSS has nothing to set. */
+static bool vmbnet_rss_usable(const struct vmbnet_priv *priv)
+{
+	return !vmbnet_ready(priv) || (priv->features & BIT_ULL(VMBNET_F_RSS));
+}
+
+static void vmbnet_rxfh_get(struct vmbnet_priv *priv, u32 *indir, u8 *key,
+			    u8 *hfunc)
+{
+	if (hfunc)
+		*hfunc = ETH_RSS_HASH_TOP;
+	if (indir)
+		memcpy(indir, priv->rss.indir, sizeof(priv->rss.indir));
+	if (key)
+		memcpy(key, priv->rss.key, sizeof(priv->rss.key));
+}
+
+static int vmbnet_rxfh_set(struct vmbnet_priv *priv, const u32 *indir,
+			   const u8 *key, u8 hfunc)
+{
+	struct vmbnet_rss rss = priv->rss;
+	int err;
+
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP)
+		return -EOPNOTSUPP;
+	if (!vmbnet_rss_usable(priv))
+		return -EOPNOTSUPP;
+	if (indir)
+		memcpy(rss.indir, indir, sizeof(rss.indir));
+	if (key)
+		memcpy(rss.key, key, sizeof(rss.key));
+	err = vmbnet_ctl_set_rss(priv, &rss);
+	if (!err)
+		priv->rss = rss;
+	return err;
+}
+
+#if VMBNET_HAVE_RXFH_PARAM
+static int vmbnet_get_rxfh(struct net_device *dev,
+			   struct ethtool_rxfh_param *rxfh)
+{
+	vmbnet_rxfh_get(netdev_priv(dev), rxfh->indir, rxfh->key, &rxfh->hfunc);
+	return 0;
+}
+
+static int vmbnet_set_rxfh(struct net_device *dev,
+			   struct ethtool_rxfh_param *rxfh,
+			   struct netlink_ext_ack *extack)
+{
+	return vmbnet_rxfh_set(netdev_priv(dev), rxfh->indir, rxfh->key,
+			       rxfh->hfunc);
+}
+#else
+static int vmbnet_get_rxfh(struct net_device *dev, u32 *indir, u8 *key,
+			   u8 *hfunc)
+{
+	vmbnet_rxfh_get(netdev_priv(dev), indir, key, hfunc);
+	return 0;
+}
+
+static int vmbnet_set_rxfh(struct net_device *dev, const u32 *indir,
+			   const u8 *key, const u8 hfunc)
+{
+	return vmbnet_rxfh_set(netdev_priv(dev), indir, key, hfunc);
+}
+#endif
+
+static int vmbnet_rxfh_fields_get(struct vmbnet_priv *priv, u32 flow_type,
+				  u64 *data)
+{
+	*data = vmbnet_rss_get_flow_hash(priv->rss.hash_types, flow_type);
+	return 0;
+}
+
+static int vmbnet_rxfh_fields_set(struct vmbnet_priv *priv, u32 flow_type,
+				  u64 data)
+{
+	struct vmbnet_rss rss = priv->rss;
+	u32 offered = VMBNET_HASH_ALL;
+	int err;
+
+	if (!vmbnet_rss_usable(priv))
+		return -EOPNOTSUPP;
+	err = vmbnet_rss_set_flow_hash(&rss.hash_types, flow_type, data);
+	if (err)
+		return err;
+	if (vmbnet_ready(priv))
+		offered = le32_to_cpu(priv->ctl.offer.rss_hash_types);
+	if (rss.hash_types & ~offered)
+		return -EOPNOTSUPP;
+	err = vmbnet_ctl_set_rss(priv, &rss);
+	if (!err)
+		priv->rss = rss;
+	return err;
+}
+
+static int vmbnet_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+			    u32 *rule_locs)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	switch (info->cmd) {
+	case ETHTOOL_GRXRINGS:
+		info->data = priv->num_queues;
+		return 0;
+#ifndef VMBNET_HAVE_RXFH_FIELDS
+	case ETHTOOL_GRXFH:
+		return vmbnet_rxfh_fields_get(priv, info->flow_type, &info->data);
+#endif
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+#ifdef VMBNET_HAVE_RXFH_FIELDS
+static int vmbnet_get_rxfh_fields(struct net_device *dev,
+				  struct ethtool_rxfh_fields *f)
+{
+	u64 data;
+	int err = vmbnet_rxfh_fields_get(netdev_priv(dev), f->flow_type, &data);
+
+	f->data = data;
+	return err;
+}
+
+static int vmbnet_set_rxfh_fields(struct net_device *dev,
+				  const struct ethtool_rxfh_fields *f,
+				  struct netlink_ext_ack *extack)
+{
+	return vmbnet_rxfh_fields_set(netdev_priv(dev), f->flow_type, f->data);
+}
+#else
+static int vmbnet_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
+{
+	if (info->cmd != ETHTOOL_SRXFH)
+		return -EOPNOTSUPP;
+	return vmbnet_rxfh_fields_set(netdev_priv(dev), info->flow_type,
+				      info->data);
+}
+#endif
 
 const struct ethtool_ops vmbnet_ethtool_ops = {
 	.get_drvinfo		= vmbnet_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
+	.get_link_ksettings	= vmbnet_get_link_ksettings,
+	.get_msglevel		= vmbnet_get_msglevel,
+	.set_msglevel		= vmbnet_set_msglevel,
 	.get_sset_count		= vmbnet_get_sset_count,
 	.get_strings		= vmbnet_get_strings,
 	.get_ethtool_stats	= vmbnet_get_ethtool_stats,
 	.get_channels		= vmbnet_get_channels,
+	.set_channels		= vmbnet_set_channels,
+	.get_ringparam		= vmbnet_get_ringparam,
+	.set_ringparam		= vmbnet_set_ringparam,
+	.get_rxfh_key_size	= vmbnet_get_rxfh_key_size,
+	.get_rxfh_indir_size	= vmbnet_get_rxfh_indir_size,
+	.get_rxfh		= vmbnet_get_rxfh,
+	.set_rxfh		= vmbnet_set_rxfh,
+	.get_rxnfc		= vmbnet_get_rxnfc,
+#ifdef VMBNET_HAVE_RXFH_FIELDS
+	.get_rxfh_fields	= vmbnet_get_rxfh_fields,
+	.set_rxfh_fields	= vmbnet_set_rxfh_fields,
+#else
+	.set_rxnfc		= vmbnet_set_rxnfc,
+#endif
 };

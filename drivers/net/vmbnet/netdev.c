@@ -41,7 +41,15 @@ static int vmbnet_init(struct net_device *dev)
 		kfree(priv->queues);
 		return priv->id;
 	}
-	INIT_WORK(&priv->reset_work, vmbnet_reset_work);
+	priv->want_queues = priv->max_queues;
+	priv->num_queues = priv->max_queues;
+	priv->ring_size = VMBNET_RING_SIZE_DEFAULT;
+	priv->msg_enable = netif_msg_init(-1, NETIF_MSG_DRV | NETIF_MSG_PROBE |
+					  NETIF_MSG_LINK);
+	INIT_DELAYED_WORK(&priv->service, vmbnet_service);
+	vmbnet_ctl_init(priv);
+	vmbnet_rss_init(priv);
+	vmbnet_update_mtu_range(priv);
 
 	for (i = 0; i < priv->max_queues; i++) {
 		struct vmbnet_queue *q = &priv->queues[i];
@@ -63,23 +71,54 @@ static void vmbnet_uninit(struct net_device *dev)
 
 	if (ep)
 		vmbnet_detach_locked(priv);
-	cancel_work_sync(&priv->reset_work);
+	/* It never waits for RTNL, which we hold. */
+	cancel_delayed_work_sync(&priv->service);
 	for (i = 0; i < priv->max_queues; i++)
 		netif_napi_del(&priv->queues[i].napi);
 	kfree(priv->queues);
 	ida_free(&vmbnet_ida, priv->id);
 }
 
+/* Up and down are the endpoint's to know: it stops delivering to a device
+ * that is down. The rings keep running for control either way.
+ */
 static int vmbnet_open(struct net_device *dev)
 {
-	vmbnet_start(netdev_priv(dev));
-	return 0;
+	return vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_STATE, 1);
 }
 
 static int vmbnet_close(struct net_device *dev)
 {
-	vmbnet_stop(netdev_priv(dev));
+	vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_STATE, 0);
 	return 0;
+}
+
+static int vmbnet_change_mtu(struct net_device *dev, int mtu)
+{
+	int err = vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_MTU, mtu);
+
+	if (!err)
+		WRITE_ONCE(dev->mtu, mtu);
+	return err;
+}
+
+static int vmbnet_set_mac_address(struct net_device *dev, void *p)
+{
+	struct sockaddr *sa = p;
+	int err;
+
+	err = eth_prepare_mac_addr_change(dev, p);
+	if (!err)
+		err = vmbnet_ctl_set_mac(netdev_priv(dev), sa->sa_data);
+	if (!err)
+		eth_commit_mac_addr_change(dev, p);
+	return err;
+}
+
+/* Called in atomic context: the request waits in the service task. */
+static void vmbnet_set_rx_mode(struct net_device *dev)
+{
+	vmbnet_schedule(netdev_priv(dev), VMBNET_EV_RX_MODE);
 }
 
 static void vmbnet_get_stats64(struct net_device *dev,
@@ -121,7 +160,9 @@ static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_start_xmit		= vmbnet_start_xmit,
 	.ndo_get_stats64	= vmbnet_get_stats64,
 	.ndo_fix_features	= vmbnet_fix_features,
-	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_change_mtu		= vmbnet_change_mtu,
+	.ndo_set_mac_address	= vmbnet_set_mac_address,
+	.ndo_set_rx_mode	= vmbnet_set_rx_mode,
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
@@ -146,6 +187,29 @@ void vmbnet_update_features(struct vmbnet_priv *priv)
 	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST |
 			   vmbnet_hw_features(priv->features);
 	netdev_update_features(dev);
+}
+
+/* What the endpoint takes: without F_MTU standard frames only, and never
+ * more than the rings' largest frame. With no endpoint, anything the next
+ * one may take.
+ */
+void vmbnet_update_mtu_range(struct vmbnet_priv *priv)
+{
+	const struct vmbnet_ctl_offer *o = &priv->ctl.offer;
+	struct net_device *dev = priv->dev;
+	u32 max = VMBNET_MTU_MAX;
+
+	dev->min_mtu = VMBNET_MTU_MIN;
+	if (rtnl_dereference(priv->ep) && priv->ctl.state >= VMBNET_CTL_OFFERED &&
+	    priv->ctl.state != VMBNET_CTL_FAILED) {
+		max = ETH_DATA_LEN;
+		if (priv->features & BIT_ULL(VMBNET_F_MTU)) {
+			dev->min_mtu = le32_to_cpu(o->mtu_min);
+			max = le32_to_cpu(o->mtu_max);
+		}
+		max = min_t(u32, max, priv->max_frame - VLAN_ETH_HLEN);
+	}
+	dev->max_mtu = max(max, dev->min_mtu);
 }
 
 VISIBLE_IF_KUNIT int vmbnet_check_queues(const struct nlattr *attr,

@@ -74,6 +74,11 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
 	struct sk_buff *skb;
 	u32 flen;
 
+	/* Frames wait for an agreement, and go nowhere while down. */
+	if (unlikely(!vmbnet_ready(priv) || !netif_running(dev))) {
+		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
+		return;
+	}
 	if (len < sizeof(vh) + ETH_HLEN)
 		goto bad_header;
 	/* A copy: the endpoint can rewrite the ring's bytes at any time. */
@@ -132,11 +137,12 @@ static void vmbnet_rx_packet(struct vmbnet_queue *q,
 	if (len > pkt->len - sizeof(mh) || ALIGN(sizeof(mh) + len, 8) != pkt->len)
 		goto bad;
 
-	switch (le16_to_cpu(mh.type)) {
-	case VMBNET_MSG_DATA:
+	if (le16_to_cpu(mh.type) == VMBNET_MSG_DATA)
 		vmbnet_rx_data(q, pkt->payload + sizeof(mh), len);
-		return;
-	}
+	else
+		vmbnet_ctl_rx(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
+			      len);
+	return;
 bad:
 	net_dbg_ratelimited("%s: queue %u: bad message dropped\n",
 			    q->priv->dev->name, q->index);

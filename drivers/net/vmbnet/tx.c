@@ -64,8 +64,8 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	bool kick;
 	int err;
 
-	if (unlikely(!READ_ONCE(priv->running) || READ_ONCE(q->broken) ||
-		     skb->len > priv->max_frame))
+	if (unlikely(!READ_ONCE(priv->running) || !vmbnet_ready(priv) ||
+		     READ_ONCE(q->broken) || skb->len > priv->max_frame))
 		goto drop;
 
 	mh = vmbnet_ring_reserve(&q->tx, len, &err);

@@ -3,19 +3,25 @@
 #ifndef _VMBNET_H
 #define _VMBNET_H
 
+#include <linux/completion.h>
 #include <linux/netdevice.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
 #include "compat.h"
 #include "ring.h"
+#include "protocol.h"
 
 #define VMBNET_DRV_NAME		"vmbnet"
 #define VMBNET_DRV_VERSION	"0.1.0"
 
 /* Queue counts a device may be created with; queue 0 also carries control. */
 #define VMBNET_MIN_QUEUES	1
+
+/* How long a request waits for the endpoint's STATUS (and INIT its OFFER). */
+#define VMBNET_CTL_TIMEOUT_MS	5000
 
 struct netlink_ext_ack;
 struct nlattr;
@@ -50,8 +56,7 @@ struct vmbnet_endpoint_queue {
 struct vmbnet_endpoint {
 	const struct vmbnet_endpoint_ops *ops;
 	enum vmbnet_endpoint_kind kind;
-	u64 features;			/* offered */
-	unsigned int num_queues;
+	unsigned int num_queues;	/* queue pairs with rings */
 	u32 ring_size;
 	struct vmbnet_endpoint_queue *queues;
 	/* Set by the driver while attached. */
@@ -96,26 +101,92 @@ struct vmbnet_queue {
 	struct vmbnet_rx_stats rx_stats;
 };
 
+/* Where the control protocol stands with the attached endpoint. */
+enum vmbnet_ctl_state {
+	VMBNET_CTL_NONE,		/* no endpoint */
+	VMBNET_CTL_INIT_SENT,		/* waiting for its OFFER */
+	VMBNET_CTL_OFFERED,		/* OFFER in, ACCEPT to send */
+	VMBNET_CTL_READY,		/* agreed: data flows, changes are sent */
+	VMBNET_CTL_FAILED,		/* no agreement: stays down until re-attach */
+};
+
+struct vmbnet_rss {
+	u32 hash_types;			/* VMBNET_HASH_* */
+	u8 key[VMBNET_RSS_KEY_SIZE];
+	u32 indir[VMBNET_RSS_INDIR_SIZE];
+};
+
+struct vmbnet_rx_filter {
+	u32 flags;			/* VMBNET_RX_* */
+	unsigned int mc_count;
+	u8 mc[VMBNET_RX_MC_MAX][ETH_ALEN];
+};
+
+/* The control channel on queue 0. Requests are made under RTNL, so one at
+ * a time; NAPI delivers the answers.
+ */
+struct vmbnet_ctl {
+	spinlock_t lock;		/* the fields below, NAPI vs requester */
+	enum vmbnet_ctl_state state;
+	u32 seq;			/* last request's */
+	u32 wait_seq;			/* the request waiting for STATUS, or 0 */
+	u16 wait_type;
+	u32 status;			/* its answer */
+	struct completion done;
+	bool stalled;			/* a request timed out; nothing came since */
+	struct vmbnet_ctl_offer offer;	/* as received, checked */
+	bool link_up;
+	u32 speed;			/* SPEED_* */
+	u8 duplex;			/* DUPLEX_* */
+	struct delayed_work offer_timeout;
+	atomic64_t requests;
+	atomic64_t refused;
+	atomic64_t timeouts;
+	atomic64_t bad;			/* bad messages from the endpoint */
+};
+
+/* Service task events: work that needs RTNL, asked for from any context. */
+enum vmbnet_event {
+	VMBNET_EV_RESET,		/* a queue broke the ring protocol */
+	VMBNET_EV_OFFER,		/* an OFFER to agree on */
+	VMBNET_EV_LINK,			/* the endpoint's link status changed */
+	VMBNET_EV_RX_MODE,		/* the rx filter changed */
+};
+
 struct vmbnet_priv {
 	struct net_device *dev;
 	/* Stable id for bus-info; ifindex changes across netns moves. */
 	int id;
+	u32 msg_enable;
 	struct vmbnet_endpoint __rcu *ep;
 	u64 features;			/* agreed with the endpoint */
-	unsigned int num_queues;	/* in use with the endpoint */
-	bool running;			/* up with an endpoint: queues live */
-	struct work_struct reset_work;
+	u32 version;			/* of the protocol, agreed */
 	unsigned int max_queues;	/* queue pairs the device has */
+	unsigned int want_queues;	/* ethtool -L: kept across endpoints */
+	unsigned int num_queues;	/* in use with the endpoint */
+	u32 ring_size;			/* ethtool -G: for the next attach */
+	bool running;			/* endpoint attached: NAPI serves its rings */
+	unsigned long events;		/* VMBNET_EV_* */
+	struct delayed_work service;
+	struct vmbnet_ctl ctl;
+	struct vmbnet_rss rss;
+	struct vmbnet_rx_filter rx_filter;	/* as last agreed */
 	/* Largest frame the rings take, and room kept free for one. */
 	u32 max_frame;
 	u32 tx_thresh;
 	struct vmbnet_queue *queues;
 };
 
+static inline bool vmbnet_ready(const struct vmbnet_priv *priv)
+{
+	return READ_ONCE(priv->ctl.state) == VMBNET_CTL_READY;
+}
+
 /* netdev.c */
 extern struct rtnl_link_ops vmbnet_link_ops;
 bool vmbnet_is_vmbnet(const struct net_device *dev);
 void vmbnet_update_features(struct vmbnet_priv *priv);
+void vmbnet_update_mtu_range(struct vmbnet_priv *priv);
 #if IS_ENABLED(CONFIG_KUNIT)
 int vmbnet_check_queues(const struct nlattr *attr,
 			struct netlink_ext_ack *extack);
@@ -132,8 +203,31 @@ void vmbnet_detach_locked(struct vmbnet_priv *priv);
 void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid);
 void vmbnet_start(struct vmbnet_priv *priv);
 void vmbnet_stop(struct vmbnet_priv *priv);
+int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n);
+unsigned int vmbnet_queues_max(const struct vmbnet_priv *priv);
 void vmbnet_queue_broken(struct vmbnet_queue *q, const char *what);
-void vmbnet_reset_work(struct work_struct *work);
+void vmbnet_schedule(struct vmbnet_priv *priv, enum vmbnet_event ev);
+void vmbnet_service(struct work_struct *work);
+void vmbnet_carrier_update(struct vmbnet_priv *priv);
+
+/* control.c: the control protocol's driver side. */
+void vmbnet_ctl_init(struct vmbnet_priv *priv);
+void vmbnet_ctl_attached(struct vmbnet_priv *priv);
+void vmbnet_ctl_detached(struct vmbnet_priv *priv);
+void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len);
+void vmbnet_ctl_configure(struct vmbnet_priv *priv);
+void vmbnet_ctl_link_changed(struct vmbnet_priv *priv);
+int vmbnet_ctl_set_value(struct vmbnet_priv *priv, u16 type, u32 value);
+int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
+int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
+void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv);
+const char *vmbnet_ctl_name(u16 type);
+
+/* rss.c */
+void vmbnet_rss_init(struct vmbnet_priv *priv);
+void vmbnet_rss_set_default_indir(struct vmbnet_rss *rss, unsigned int queues);
+u64 vmbnet_rss_get_flow_hash(u32 hash_types, u32 flow_type);
+int vmbnet_rss_set_flow_hash(u32 *hash_types, u32 flow_type, u64 fields);
 
 /* tx.c */
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -19,7 +19,7 @@
  * is added.
  */
 #define VMBNET_API_MAJOR	0
-#define VMBNET_API_MINOR	1
+#define VMBNET_API_MINOR	2
 
 struct vmbnet_version {
 	__u32 major;
@@ -250,14 +250,16 @@ struct vmbnet_ctl_link {
 /*
  * VMBNET_IOC_ATTACH: become the endpoint of a vmbnet device. The caller
  * needs CAP_NET_ADMIN over the device's network namespace. In: ifname (in
- * the caller's namespace), the features the endpoint offers, how many
- * queues it serves and the ring size it wants (0: the default). Out: the
- * features agreed, the queues in use and the ring size. Then
- * VMBNET_IOC_QUEUE_FD gives a descriptor per queue.
+ * the caller's namespace), how many queue pairs to make rings for and
+ * their size (0: the device's, see ethtool -G); features must be 0. Out:
+ * the queues made, the ring size, and the VMBNET_F_* bits the driver
+ * supports. Then VMBNET_IOC_QUEUE_FD gives a descriptor per queue, and the
+ * driver's INIT waits in queue 0's outbound ring: everything else is
+ * agreed through the control protocol (VMBNET_MSG_INIT onwards).
  */
 struct vmbnet_attach {
 	char ifname[IFNAMSIZ];
-	__u64 features;
+	__u64 features;		/* in: 0; out: what the driver supports */
 	__u32 num_queues;
 	__u32 ring_size;
 	__u32 flags;		/* must be 0 */

@@ -1,0 +1,294 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The control protocol end to end: every ip and ethtool setting, checked in
+# the kernel's view and in what `vmbnet-endpoint --log` says it received,
+# on the pair topology (vmb0 in netns a, vmb1 in netns b).
+source "$(dirname "$0")/lib.sh"
+require_root
+modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
+
+# logged PATTERN: the endpoint logged a line matching PATTERN (an ERE).
+logged() {
+	grep -Eq -- "$1" "$EP_LOG"
+}
+
+expect_logged() {
+	wait_for 5 logged "$1" || fail "endpoint never logged /$1/: $(tail -n 20 "$EP_LOG")"
+}
+
+# rx_queue_packets NETNS DEV Q
+rx_queue_packets() {
+	ethstat "$1" "$2" "rx_queue_$3_packets"
+}
+
+# Eight TCP flows from a to b, a second long.
+flows_a_to_b() {
+	ip netns exec b iperf3 -s -D -1 >/dev/null
+	sleep 0.3
+	ip netns exec a iperf3 -c 192.0.2.2 -P 8 -t 1 >/dev/null
+}
+
+negotiation() {
+	pair_up 4
+	for l in 'vmb0@a: INIT seq=[0-9]+ versions=1-1' 'vmb0@a: ACCEPT seq=[0-9]+ version=1' \
+		 "vmb0@a: SET_MAC seq=[0-9]+ mac=$(ip netns exec a cat /sys/class/net/vmb0/address)" \
+		 'vmb0@a: SET_MTU seq=[0-9]+ mtu=1500' 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=4' \
+		 'vmb0@a: SET_RSS seq=[0-9]+ hash_types=0x3f' 'vmb0@a: SET_RX_FILTER seq=' \
+		 'vmb0@a: SET_STATE seq=[0-9]+ state=up' 'vmb1@b: SET_STATE seq=[0-9]+ state=up'; do
+		expect_logged "$l"
+	done
+	[ "$(ethstat a vmb0 ctl_requests)" -ge 7 ] || fail "ctl_requests: $(ethstat a vmb0 ctl_requests)"
+	expect_eq "bad control messages" 0 "$(ethstat a vmb0 ctl_bad_messages)"
+	expect_eq "refused requests" 0 "$(ethstat a vmb0 ctl_refused)"
+	ip netns exec a ping -c 2 -W 2 192.0.2.2
+}
+
+mtu_9000() {
+	pair_up 2
+	ip -n a link set vmb0 mtu 9000
+	ip -n b link set vmb1 mtu 9000
+	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=9000'
+	expect_logged 'vmb1@b: SET_MTU seq=[0-9]+ mtu=9000'
+	ip netns exec a ping -c 3 -W 2 -M do -s 8972 192.0.2.2
+	expect_error "mtu less than device minimum" ip -n a link set vmb0 mtu 67
+	expect_error "mtu greater than device maximum" ip -n a link set vmb0 mtu 65522
+	expect_eq "MTU after refusals" 9000 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
+}
+
+mtu_max_offered() {
+	pair_up 1 --mtu-max 4000
+	ip -n a link set vmb0 mtu 4000
+	expect_error "mtu greater than device maximum" ip -n a link set vmb0 mtu 4001
+	expect_eq "MTU" 4000 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
+	! logged 'SET_MTU seq=[0-9]+ mtu=4001' || fail "a refused MTU reached the endpoint"
+}
+
+mac_address() {
+	local mac1
+
+	pair_up 1
+	ip -n a link set vmb0 address 02:11:22:33:44:55
+	expect_logged 'vmb0@a: SET_MAC seq=[0-9]+ mac=02:11:22:33:44:55'
+	ip -n b neigh flush dev vmb1
+	ip netns exec b ping -c 2 -W 2 192.0.2.1
+	# The endpoint refuses the other device's address: nothing changes.
+	mac1=$(ip netns exec b cat /sys/class/net/vmb1/address)
+	expect_error "in use" ip -n a link set vmb0 address "$mac1"
+	expect_eq "MAC after refusal" 02:11:22:33:44:55 "$(ip netns exec a cat /sys/class/net/vmb0/address)"
+	[ "$(ethstat a vmb0 ctl_refused)" -ge 1 ] || fail "refusal not counted"
+}
+
+# Frames to an address the device does not have reach it only when promisc.
+rx_filter() {
+	local before
+
+	pair_up 1
+	ip -n a link set vmb0 promisc on
+	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=1'
+	ip -n a link set vmb0 promisc off allmulticast on
+	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=0 allmulti=1'
+	ip -n a link set vmb0 allmulticast off
+	ip -n a maddr add 01:00:5e:01:02:03 dev vmb0
+	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=0 allmulti=0 mc=.*01:00:5e:01:02:03'
+	ip -n a maddr del 01:00:5e:01:02:03 dev vmb0
+	wait_for 5 eval "tail -n 1 \"$EP_LOG\" | grep -q 'vmb0@a: SET_RX_FILTER.*allmulti=0' && ! tail -n 1 \"$EP_LOG\" | grep -q 01:00:5e:01:02:03" ||
+		fail "removing the address was not sent: $(tail -n 3 "$EP_LOG")"
+
+	# b sends to a MAC that is not vmb0's: filtered out, until promisc.
+	ip -n b neigh add 192.0.2.77 lladdr 02:00:00:00:00:77 dev vmb1
+	before=$(ethstat a vmb0 rx_packets)
+	ip netns exec b ping -c 3 -i 0.2 -W 1 192.0.2.77 >/dev/null || true
+	expect_eq "frames for another MAC delivered" "$before" "$(ethstat a vmb0 rx_packets)"
+	ip -n a link set vmb0 promisc on
+	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=1'
+	ip netns exec b ping -c 3 -i 0.2 -W 1 192.0.2.77 >/dev/null || true
+	[ "$(ethstat a vmb0 rx_packets)" -ge $((before + 3)) ] ||
+		fail "promisc: $(($(ethstat a vmb0 rx_packets) - before)) frames delivered"
+}
+
+up_down() {
+	pair_up 1
+	ip -n a link set vmb0 down
+	expect_logged 'vmb0@a: SET_STATE seq=[0-9]+ state=down'
+	ip -n a link set vmb0 up
+	wait_for 5 eval "grep 'vmb0@a: SET_STATE' \"$EP_LOG\" | tail -n 1 | grep -q state=up"
+	wait_for 5 has_carrier a vmb0
+	ip netns exec a ping -c 2 -W 2 192.0.2.2
+}
+
+channels() {
+	pair_up 4
+	ip -n a route add 198.51.100.0/24 via 192.0.2.2
+	expect_eq "max combined" 4 "$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ { print $2; exit }')"
+	ip netns exec a ethtool -L vmb0 combined 2
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2'
+	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
+	expect_eq "rx queues" 2 "$(queue_count vmb0 rx a)"
+	flows_a_to_b
+	ip netns exec a ethtool -L vmb0 combined 4
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=4'
+	expect_eq "tx queues" 4 "$(queue_count vmb0 tx a)"
+	flows_a_to_b
+	# Addresses and routes stayed through both restarts.
+	ip -n a addr show dev vmb0 | grep -q 'inet 192.0.2.1/24'
+	ip -n a -6 addr show dev vmb0 | grep -q '2001:db8::1/64'
+	ip -n a route show | grep -q '198.51.100.0/24 via 192.0.2.2'
+	expect_error "exceeds maximum" ip netns exec a ethtool -L vmb0 combined 5
+	! ip netns exec a ethtool -L vmb0 combined 0 2>/dev/null || fail "0 channels accepted"
+	expect_eq "tx queues after refusals" 4 "$(queue_count vmb0 tx a)"
+}
+
+channels_endpoint_max() {
+	pair_up 4 --max-queues 2
+	expect_eq "max combined" 2 "$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ { print $2; exit }')"
+	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
+	ip netns exec a ping -c 2 -W 2 192.0.2.2
+}
+
+rings() {
+	pair_up 1
+	expect_eq "rx ring (KiB)" 1024 "$(ip netns exec a ethtool -g vmb0 | awk '/^RX:/ { n++ } /^RX:/ && n == 2 { print $2 }')"
+	ip netns exec a ethtool -G vmb0 rx 256 tx 256
+	# The endpoint attaches again to the new rings.
+	expect_logged 'attached vmb0@a: .*262144-byte rings'
+	wait_for 10 has_carrier a vmb0 || fail "no carrier after -G"
+	expect_eq "rx ring (KiB)" 256 "$(ip netns exec a ethtool -g vmb0 | awk '/^RX:/ { n++ } /^RX:/ && n == 2 { print $2 }')"
+	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	expect_error "power of two" ip netns exec a ethtool -G vmb0 rx 100 tx 100
+}
+
+no_offload() {
+	pair_up 1 --no-offload
+	ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: off \[fixed\]' ||
+		fail "TSO: $(ip netns exec a ethtool -k vmb0 | grep segmentation)"
+	ip netns exec a ethtool -k vmb0 | grep -q '^tx-checksumming: off \[fixed\]'
+	! ip netns exec a ethtool -K vmb0 tso on 2>/dev/null ||
+		ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: off' ||
+		fail "TSO turned on without the endpoint"
+	ip netns exec b iperf3 -s -D -1 >/dev/null
+	sleep 0.3
+	ip netns exec a iperf3 -c 192.0.2.2 -t 2
+	# A capable endpoint brings them back.
+	kill "$EP_PID"
+	wait "$EP_PID" || true
+	start_endpoint pair vmb0@a vmb1@b
+	wait_for 5 has_carrier a vmb0
+	wait_for 5 eval "ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: on'" ||
+		fail "TSO did not come back: $(ip netns exec a ethtool -k vmb0 | grep segmentation)"
+	ip netns exec a ethtool -k vmb0 | grep -q '^tx-checksumming: on'
+}
+
+rss_table() {
+	local q0 q1
+
+	pair_up 2
+	ip netns exec b ethtool -x vmb1 | grep -q 'RX flow hash indirection table for vmb1 with 2 RX ring(s)'
+	[ "$(ip netns exec b ethtool -x vmb1 | grep -cE '^ +[0-9]+: ')" -eq 16 ] ||
+		fail "not a 128-entry table"
+	ip netns exec b ethtool -X vmb1 equal 1
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3f key=[0-9a-f]{80} indir=0(,0){127}$'
+	q1=$(rx_queue_packets b vmb1 1)
+	flows_a_to_b
+	expect_eq "packets on queue 1 with equal 1" "$q1" "$(rx_queue_packets b vmb1 1)"
+	ip netns exec b ethtool -X vmb1 weight 0 1
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ .*indir=1(,1){127}$'
+	q0=$(rx_queue_packets b vmb1 0)
+	q1=$(rx_queue_packets b vmb1 1)
+	flows_a_to_b
+	[ "$(rx_queue_packets b vmb1 1)" -gt $((q1 + 100)) ] || fail "queue 1 got no flows"
+	# Only what the endpoint sent on queue 0 besides: a few ARP/ctl frames.
+	[ "$(rx_queue_packets b vmb1 0)" -lt $((q0 + 20)) ] ||
+		fail "queue 0 still got $(($(rx_queue_packets b vmb1 0) - q0)) frames"
+	ip netns exec b ethtool -X vmb1 hkey 6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3f key=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa'
+	ip netns exec b ethtool -x vmb1 | grep -q '6d:5a:56:da'
+}
+
+rx_flow_hash() {
+	pair_up 2
+	ip netns exec b ethtool -n vmb1 rx-flow-hash tcp4 | grep -q 'L4 bytes 0 & 1'
+	ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 sd
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3d '
+	! ip netns exec b ethtool -n vmb1 rx-flow-hash tcp4 | grep -q 'L4 bytes' ||
+		fail "tcp4 still hashes ports"
+	ip netns exec b ethtool -N vmb1 rx-flow-hash udp6 sdfn
+	ip netns exec b ethtool -n vmb1 rx-flow-hash udp6 | grep -q 'L4 bytes 2 & 3'
+	ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 sdfn
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3f '
+	! ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 f 2>/dev/null || fail "ports alone accepted"
+}
+
+link_flap() {
+	pair_up 1
+	ip netns exec a ethtool vmb0 | grep -q 'Speed: 10000Mb/s'
+	ip netns exec a ethtool vmb0 | grep -q 'Duplex: Full'
+	kill -USR1 "$EP_PID"
+	wait_for 5 eval '! has_carrier a vmb0' || fail "carrier stayed up on vmb0"
+	wait_for 5 eval '! has_carrier b vmb1' || fail "carrier stayed up on vmb1"
+	ip netns exec a ethtool vmb0 | grep -q 'Link detected: no'
+	kill -USR2 "$EP_PID"
+	wait_for 5 has_carrier a vmb0 || fail "carrier did not come back"
+	wait_for 5 has_carrier b vmb1
+	ip netns exec a ping -c 2 -W 2 192.0.2.2
+}
+
+link_speed() {
+	pair_up 1 --speed 2500
+	ip netns exec a ethtool vmb0 | grep -q 'Speed: 2500Mb/s'
+}
+
+msglevel() {
+	pair_up 1
+	ip netns exec a ethtool -s vmb0 msglvl 0x7
+	ip netns exec a ethtool vmb0 | grep -q 'Current message level: 0x00000007'
+}
+
+# A stopped endpoint: the request times out, nothing changes, and once it
+# runs again requests work again.
+request_timeout() {
+	pair_up 1
+	kill -STOP "$EP_PID"
+	expect_error "timed out" ip -n a link set vmb0 mtu 1400
+	expect_eq "MTU after a timeout" 1500 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
+	dmesg | grep -q 'vmb0: endpoint did not answer SET_MTU in 5000 ms'
+	[ "$(ethstat a vmb0 ctl_timeouts)" -ge 1 ]
+	kill -CONT "$EP_PID"
+	wait_for 5 eval '[ "$(ethstat a vmb0 ctl_bad_messages)" -ge 1 ]' ||
+		fail "the late answer was not counted as stray"
+	ip -n a link set vmb0 mtu 1400
+	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=1400'
+}
+
+# Settings made with no endpoint reach the next one.
+settings_before_attach() {
+	ip netns add a
+	ip link add vmb0 numtxqueues 4 numrxqueues 4 netns a type vmbnet
+	ip -n a link set vmb0 mtu 4000 address 02:aa:bb:cc:dd:ee
+	ip netns exec a ethtool -L vmb0 combined 3
+	ip -n a link set vmb0 up
+	start_endpoint loopback vmb0@a
+	wait_for 5 has_carrier a vmb0 || fail "no carrier: $(cat "$EP_LOG")"
+	expect_logged 'vmb0@a: SET_MAC seq=[0-9]+ mac=02:aa:bb:cc:dd:ee'
+	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=4000'
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=3'
+	expect_eq "tx queues" 3 "$(queue_count vmb0 tx a)"
+}
+
+run_test "negotiation: INIT, ACCEPT and the device's settings pushed" negotiation
+run_test "ip mtu 9000: unfragmented 8972-byte ping; 67 and 65522 refused" mtu_9000
+run_test "ip mtu: the endpoint's --mtu-max is the maximum" mtu_max_offered
+run_test "ip address: sent; refused when the endpoint refuses" mac_address
+run_test "promisc, allmulticast, maddr: rx filter sent and applied" rx_filter
+run_test "ip link set up/down: the endpoint is told" up_down
+run_test "ethtool -L 4 -> 2 -> 4 with traffic; addresses and routes stay" channels
+run_test "ethtool -l: the endpoint's --max-queues is the maximum" channels_endpoint_max
+run_test "ethtool -G: new rings, the endpoint attaches again" rings
+run_test "--no-offload: TSO and tx csum off [fixed]; a capable endpoint restores" no_offload
+run_test "ethtool -x/-X: table, equal, weight and hkey steer frames" rss_table
+run_test "ethtool -n/-N rx-flow-hash tcp4/udp6" rx_flow_hash
+run_test "link flap by SIGUSR1/SIGUSR2; speed and duplex" link_flap
+run_test "link speed from the endpoint (--speed)" link_speed
+run_test "ethtool msglvl" msglevel
+run_test "a request the endpoint never answers times out" request_timeout
+run_test "settings made before any endpoint reach it" settings_before_attach
+ksft_finish
