@@ -88,6 +88,8 @@ static void vmbnet_user_detached(struct vmbnet_endpoint *ep)
 	struct vmbnet_user_ep *uep = container_of(ep, struct vmbnet_user_ep, ep);
 	unsigned int i;
 
+	/* ep->reset, set before the detach, is seen with gone. */
+	smp_wmb();
 	WRITE_ONCE(uep->gone, true);
 	for (i = 0; i < ep->num_queues; i++)
 		wake_up_interruptible_poll(&uep->uqs[i].wait, EPOLLERR | EPOLLHUP);
@@ -214,6 +216,15 @@ out_unlock:
 	return err;
 }
 
+/* Why the queue is gone: ECONNRESET asks the endpoint to attach again, EIO
+ * says it was replaced or its device was deleted.
+ */
+static int vmbnet_user_gone_err(struct vmbnet_user_ep *uep)
+{
+	smp_rmb();	/* gone was seen: so is reset */
+	return READ_ONCE(uep->ep.reset) ? -ECONNRESET : -EIO;
+}
+
 static ssize_t vmbnet_queue_read(struct file *file, char __user *buf,
 				 size_t count, loff_t *ppos)
 {
@@ -226,7 +237,7 @@ static ssize_t vmbnet_queue_read(struct file *file, char __user *buf,
 		return -EINVAL;
 	for (;;) {
 		if (READ_ONCE(qf->uep->gone))
-			return -EIO;
+			return vmbnet_user_gone_err(qf->uep);
 		signals = atomic_read(&uq->signals);
 		if (signals != qf->seen)
 			break;
@@ -252,7 +263,7 @@ static ssize_t vmbnet_queue_write(struct file *file, const char __user *buf,
 	if (count != sizeof(u32))
 		return -EINVAL;
 	if (READ_ONCE(qf->uep->gone))
-		return -EIO;
+		return vmbnet_user_gone_err(qf->uep);
 	vmbnet_endpoint_kick(&qf->uep->ep, qf->qid);
 	return sizeof(u32);
 }

@@ -188,7 +188,9 @@ static void vmbnet_rx_filter_build(struct net_device *dev,
 		f->flags |= VMBNET_RX_ALLMULTI;
 	else
 		netdev_for_each_mc_addr(ha, dev)
-			ether_addr_copy(f->mc[f->mc_count++], ha->addr);
+			/* ip maddr takes any address; only multicast ones mean anything. */
+			if (is_multicast_ether_addr(ha->addr))
+				ether_addr_copy(f->mc[f->mc_count++], ha->addr);
 	netif_addr_unlock_bh(dev);
 }
 
@@ -279,6 +281,17 @@ static int vmbnet_ctl_status(struct vmbnet_priv *priv,
 	int err = -EPROTO;
 
 	spin_lock(&ctl->lock);
+	/* An endpoint that cannot speak any version of ours says so. */
+	if (ctl->state == VMBNET_CTL_INIT_SENT &&
+	    le32_to_cpu(st->hdr.seq) == ctl->wait_seq &&
+	    le16_to_cpu(st->request) == VMBNET_MSG_INIT && st->status) {
+		ctl->wait_seq = 0;
+		WRITE_ONCE(ctl->state, VMBNET_CTL_FAILED);
+		spin_unlock(&ctl->lock);
+		netdev_err(priv->dev, "endpoint refused INIT (%u): no common protocol version?\n",
+			   le32_to_cpu(st->status));
+		return 0;
+	}
 	if (ctl->wait_seq && le32_to_cpu(st->hdr.seq) == ctl->wait_seq &&
 	    le16_to_cpu(st->request) == ctl->wait_type &&
 	    ctl->state != VMBNET_CTL_INIT_SENT) {
@@ -301,8 +314,10 @@ static int vmbnet_ctl_link(struct vmbnet_priv *priv,
 	/* Only an endpoint that has made its offer has a link to report. */
 	if (ctl->state == VMBNET_CTL_OFFERED || ctl->state == VMBNET_CTL_READY) {
 		ctl->link_up = le32_to_cpu(l->link);
-		ctl->speed = vmbnet_speed(le32_to_cpu(l->speed));
-		ctl->duplex = vmbnet_duplex(l->duplex);
+		if (le64_to_cpu(ctl->offer.features) & BIT_ULL(VMBNET_F_SPEED_DUPLEX)) {
+			ctl->speed = vmbnet_speed(le32_to_cpu(l->speed));
+			ctl->duplex = vmbnet_duplex(l->duplex);
+		}
 		err = 0;
 	}
 	spin_unlock(&ctl->lock);
@@ -457,25 +472,23 @@ static u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
 static void vmbnet_ctl_push(struct vmbnet_priv *priv)
 {
 	struct net_device *dev = priv->dev;
-	int err;
+	int err[5];
+	unsigned int i;
 
-	err = vmbnet_ctl_set_mac(priv, dev->dev_addr);
-	if (!err)
-		err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_MTU, dev->mtu);
-	if (!err)
-		err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES,
-					   priv->num_queues);
-	if (!err)
-		err = vmbnet_ctl_set_rss(priv, &priv->rss);
-	if (!err) {
-		memset(&priv->rx_filter, 0xff, sizeof(priv->rx_filter));
-		vmbnet_ctl_rx_mode(priv);
-		err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_STATE,
-					   netif_running(dev));
-	}
-	if (err)
-		netdev_warn(priv->dev, "endpoint did not take the device's settings (%d); they stay as they are\n",
-			    err);
+	err[0] = vmbnet_ctl_set_mac(priv, dev->dev_addr);
+	err[1] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_MTU, dev->mtu);
+	err[2] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES,
+				      priv->num_queues);
+	err[3] = vmbnet_ctl_set_rss(priv, &priv->rss);
+	/* Whatever the last filter was, this endpoint has none yet. */
+	memset(&priv->rx_filter, 0xff, sizeof(priv->rx_filter));
+	vmbnet_ctl_rx_mode(priv);
+	err[4] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_STATE,
+				      netif_running(dev));
+	for (i = 0; i < ARRAY_SIZE(err); i++)
+		if (err[i])
+			netdev_warn(dev, "endpoint did not take the device's settings (%d); they stay as they are\n",
+				    err[i]);
 }
 
 /* Service task, under RTNL: agree on the OFFER NAPI received. */
@@ -516,6 +529,9 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 
 	priv->version = version;
 	priv->features = features;
+	/* Hash types it cannot do are off, and stay off for later ones. */
+	if (features & BIT_ULL(VMBNET_F_RSS))
+		priv->rss.hash_types &= le32_to_cpu(o.rss_hash_types);
 	vmbnet_update_features(priv);
 	vmbnet_update_mtu_range(priv);
 	if (dev->mtu > dev->max_mtu || dev->mtu < dev->min_mtu) {

@@ -258,6 +258,7 @@ static void vmbnet_reset(struct vmbnet_priv *priv)
 
 	for (i = 0; i < priv->num_queues; i++)
 		if (priv->queues[i].ep && READ_ONCE(priv->queues[i].broken)) {
+			priv->queues[i].ep->reset = true;
 			vmbnet_detach_locked(priv);
 			return;
 		}

@@ -143,8 +143,10 @@ static int vmbnet_set_channels(struct net_device *dev,
 		return -EINVAL;
 	if (n < 1 || n > vmbnet_queues_max(priv))
 		return -EINVAL;
-	if (n == priv->num_queues)
+	if (n == priv->num_queues) {
+		priv->want_queues = n;
 		return 0;
+	}
 
 	err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES, n);
 	if (err)
@@ -204,6 +206,7 @@ static int vmbnet_set_ringparam(struct net_device *dev,
 	if (ep && ep->ring_size != priv->ring_size) {
 		netdev_info(dev, "new %u KiB rings: the endpoint must attach again\n",
 			    kib);
+		ep->reset = true;
 		vmbnet_detach_locked(priv);
 	}
 	return 0;

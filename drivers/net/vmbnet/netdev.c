@@ -174,6 +174,8 @@ static void vmbnet_setup(struct net_device *dev)
 	dev->ethtool_ops = &vmbnet_ethtool_ops;
 	dev->sysfs_groups[0] = &vmbnet_sysfs_group;
 	dev->needs_free_netdev = true;
+	/* The endpoint is asked first, and says no if it must. */
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	/* Frames are copied into the ring, so any skb layout will do. */
 	dev->features = NETIF_F_SG | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST;
 	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;

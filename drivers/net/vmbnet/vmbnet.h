@@ -59,6 +59,11 @@ struct vmbnet_endpoint {
 	unsigned int num_queues;	/* queue pairs with rings */
 	u32 ring_size;
 	struct vmbnet_endpoint_queue *queues;
+	/* The device let go to start over (corrupt ring, new ring size): the
+	 * endpoint should attach again. Otherwise it was replaced or the
+	 * device is gone.
+	 */
+	bool reset;
 	/* Set by the driver while attached. */
 	struct net_device __rcu *dev;
 	netdevice_tracker dev_tracker;

@@ -277,7 +277,10 @@ struct vmbnet_attach {
  *  - read of 4 bytes: waits for the driver's signal and returns the count
  *    of signals so far (EAGAIN with O_NONBLOCK);
  *  - poll: POLLIN when signalled, POLLERR | POLLHUP once detached, when
- *    read and write fail with EIO.
+ *    read and write fail: ECONNRESET if the driver let go to start over
+ *    (corrupt ring, new ring size: attach again with a new open of
+ *    /dev/vmbnet), EIO if another endpoint replaced this one or the device
+ *    was deleted.
  */
 #define VMBNET_IOC_MAGIC	0xBA
 

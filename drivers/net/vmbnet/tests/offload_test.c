@@ -38,7 +38,11 @@ static void vmbnet_offload_hw_features(struct kunit *test)
 			NETIF_F_HW_CSUM | NETIF_F_GSO_UDP_L4);
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(GUEST_CSUM)), NETIF_F_RXCSUM);
 	/* Only agreed features: never more than supported. */
-	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL & ~F(MQ), 0);
+	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL &
+			~(F(MQ) | F(MTU) | F(MAC) | F(STATUS) | F(RSS) |
+			  F(SPEED_DUPLEX)), 0);
+	/* Nothing for a VF yet. */
+	KUNIT_EXPECT_FALSE(test, vmbnet_supported_features() & F(STANDBY));
 	KUNIT_EXPECT_TRUE(test, vmbnet_supported_features() & F(HOST_TSO4));
 }
 
