@@ -106,6 +106,11 @@ static void test_args(void)
 	a.num_queues = 1;
 	result(ioctl(fd, VMBNET_IOC_ATTACH, &a) && errno == EINVAL,
 	       "ATTACH with an unterminated name: EINVAL");
+	/* features is output only: what the driver supports. */
+	snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
+	a.features = 1ULL << VMBNET_F_CSUM;
+	result(ioctl(fd, VMBNET_IOC_ATTACH, &a) && errno == EINVAL,
+	       "ATTACH with features set: EINVAL");
 	result(ioctl(fd, VMBNET_IOC_QUEUE_FD, 0) < 0 && errno == EINVAL,
 	       "QUEUE_FD before ATTACH: EINVAL");
 	result(ioctl(fd, _IO(VMBNET_IOC_MAGIC, 0x7f)) < 0 && errno == ENOTTY,
@@ -140,17 +145,22 @@ static void test_eperm(void)
 static void test_queue_fd(void)
 {
 	struct vmbnet_endpoint ep;
+	struct vmbnet_config cfg;
 	struct vmbnet_ring_ctrl *out;
 	uint32_t word = 1, size;
 	char buf[16];
 	void *m;
 	int qfd, err;
 
-	err = vmbnet_attach(&ep, dev, 0, 8, 0);
+	vmbnet_config_init(&cfg);
+	cfg.max_queues = 8;
+	err = vmbnet_attach(&ep, dev, &cfg);
 	result(!err, "ATTACH: %s", strerror(-err));
 	if (err)
 		return;
 	result(ep.num_queues == 4, "queues in use: %u (device has 4)", ep.num_queues);
+	result(ep.supported & (1ULL << VMBNET_F_MQ), "ATTACH gives the driver's features: %#llx",
+	       (unsigned long long)ep.supported);
 	result(ep.ring_size == VMBNET_RING_SIZE_DEFAULT, "default ring size %u",
 	       ep.ring_size);
 	read_sysfs("endpoint", buf, sizeof(buf));
@@ -198,10 +208,14 @@ static void test_queue_fd(void)
 static void test_close_detaches(void)
 {
 	struct vmbnet_endpoint ep;
+	struct vmbnet_config cfg;
 	char buf[16];
 	int qfd;
 
-	if (vmbnet_attach(&ep, dev, 0, 1, 64 << 10)) {
+	vmbnet_config_init(&cfg);
+	cfg.max_queues = 1;
+	cfg.ring_size = 64 << 10;
+	if (vmbnet_attach(&ep, dev, &cfg)) {
 		result(0, "ATTACH with 64 KiB rings");
 		return;
 	}

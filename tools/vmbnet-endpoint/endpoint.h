@@ -13,44 +13,76 @@
 #define EP_BATCH	64
 /* How long a thread spins on idle rings before it sleeps in poll(). */
 #define EP_SPIN_NS	50000
+/* poll() timeouts: idle, and waiting for room in a ring another thread polls. */
+#define EP_IDLE_MS	200
+#define EP_BLOCKED_MS	1
+/* pair mode has two devices, every other mode one. */
+#define EP_MAX_DEVS	2
 
-extern volatile sig_atomic_t ep_stop;
+#define F(bit)	(1ULL << VMBNET_F_##bit)
+
+extern volatile sig_atomic_t ep_stop;	/* SIGINT, SIGTERM: end */
+extern volatile sig_atomic_t ep_hup;	/* a queue was detached: re-attach */
 extern bool ep_log;
+
+/* The flags are set by handlers and threads and read by every thread. */
+#define EP_FLAG(flag)		__atomic_load_n(&(flag), __ATOMIC_RELAXED)
+#define EP_SET(flag, v)		__atomic_store_n(&(flag), (v), __ATOMIC_RELAXED)
+
+/* Workers go on until the end, or until a queue is detached. */
+static inline bool ep_running(void)
+{
+	return !EP_FLAG(ep_stop) && !EP_FLAG(ep_hup);
+}
+
+/* A device served, as named on the command line. */
+struct ep_dev {
+	const char *label;		/* the IF argument, e.g. "vmb0@ns1" */
+	unsigned int index;		/* in the device array */
+	struct vmbnet_endpoint ep;
+	struct ep_dev *peer;		/* pair mode: the other device */
+	int link_req;			/* LINK to send: -1 none, 0 down, 1 up */
+	uint64_t ctl_msgs;		/* control messages seen (atomic) */
+	uint64_t ctl_bad;		/* bad ones, over every attach */
+	/* Called once the driver's ACCEPT is taken (tap: TAP offloads). */
+	void (*on_accept)(struct ep_dev *d, uint64_t features);
+};
 
 struct ep_counters {
 	uint64_t frames;
 	uint64_t bytes;
 	uint64_t dropped;
-	uint64_t kicks_sent;
 	uint64_t wakeups;
-};
-
-/* A source of frames and where they go: one per direction served. */
-struct ep_flow {
-	struct vmbnet_queue *src;	/* read what this device queue sent */
-	struct vmbnet_queue *dst;	/* into this device queue; NULL: drop */
-	struct ep_counters *ctr;
-};
-
-struct ep_thread {
-	struct ep_flow flows[2 * VMBNET_MAX_QUEUES];
-	unsigned int nflows;
-	/* Every queue this thread owns, for polling and flushing. */
-	struct vmbnet_queue *queues[2 * VMBNET_MAX_QUEUES];
-	unsigned int nqueues;
-	struct ep_counters ctr;
+	uint64_t filtered[EP_MAX_DEVS];	/* refused by that device's rx filter */
 };
 
 void ep_log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ep_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-int ep_attach(struct vmbnet_endpoint *ep, const char *spec, uint64_t features,
-	      unsigned int queues, uint32_t ring_size);
-void *ep_forward_thread(void *arg);
 uint64_t ep_now_ns(void);
+void ep_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
+void ep_session_wait(void);
+void ep_serve_link(void);
+void ep_add_counters(const struct ep_counters *c);
 
+/* Deliver one frame to dst (rx filter, RSS queue); -ENOSPC: keep it. */
+int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
+	       const uint8_t *frame, uint32_t len, uint64_t *dirty,
+	       struct ep_counters *ctr);
+/* Flush the queues of dst a batch of ep_deliver() wrote to. */
+void ep_flush_dirty(struct ep_dev *dst, uint64_t dirty);
+/* After poll(): note a detached queue, take a signal. */
+void ep_polled(struct vmbnet_queue *q, short revents, struct ep_counters *ctr);
+
+/* ctl.c: vmbnet_config.ctl for every device. */
+int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *priv);
+
+/* forward.c: pair (dst: the peer), loopback (itself), null (dst NULL). */
+enum ep_mode { EP_PAIR, EP_LOOPBACK, EP_NULL };
+void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode);
 /* tap.c */
-int ep_run_tap(struct vmbnet_endpoint *ep, const char *tapname);
+void ep_run_tap(struct ep_dev *d, const char *tapname);
+void ep_close_tap(void);
 /* hostile.c */
-int ep_run_hostile(struct vmbnet_endpoint *ep, unsigned long seed);
+void ep_run_hostile(struct ep_dev *d, unsigned long seed);
 
 #endif

@@ -2,14 +2,18 @@
 /*
  * vmbnet-endpoint hostile mode: everything a broken or malicious endpoint
  * could write, chosen by a seeded generator so that a failure repeats.
- * The kernel must count it, drop it or reset the queue, and carry on.
+ * It negotiates properly first, so that the device comes up; then the
+ * kernel must count the garbage, drop it or reset the queue, and carry on.
  */
 
-#include <stdio.h>
+#include <asm/byteorder.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "endpoint.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static uint64_t rng_state;
 
@@ -54,6 +58,7 @@ static void bad_message(struct vmbnet_queue *q)
 	uint8_t *p;
 	int err;
 
+	/* Single-threaded: the ring is written without its lock. */
 	mh = vmbnet_ring_reserve(&q->tx, len, &err);
 	if (!mh)
 		return;
@@ -63,6 +68,120 @@ static void bad_message(struct vmbnet_queue *q)
 	if (rng() & 1)
 		mh->type = 1;
 	vmbnet_ring_commit(&q->tx, len);
+}
+
+static const uint16_t ctl_types[] = {
+	VMBNET_MSG_INIT, VMBNET_MSG_ACCEPT, VMBNET_MSG_SET_MAC, VMBNET_MSG_SET_MTU,
+	VMBNET_MSG_SET_QUEUES, VMBNET_MSG_SET_RSS, VMBNET_MSG_SET_RX_FILTER,
+	VMBNET_MSG_SET_STATE, VMBNET_MSG_SET_DATA_PATH, VMBNET_MSG_OFFER,
+	VMBNET_MSG_STATUS, VMBNET_MSG_LINK,
+};
+
+static uint32_t ctl_size(uint16_t type)
+{
+	switch (type) {
+	case VMBNET_MSG_INIT:
+		return sizeof(struct vmbnet_ctl_init);
+	case VMBNET_MSG_ACCEPT:
+		return sizeof(struct vmbnet_ctl_accept);
+	case VMBNET_MSG_SET_MAC:
+		return sizeof(struct vmbnet_ctl_mac);
+	case VMBNET_MSG_SET_RSS:
+		return sizeof(struct vmbnet_ctl_rss);
+	case VMBNET_MSG_SET_RX_FILTER:
+		return sizeof(struct vmbnet_ctl_rx_filter);
+	case VMBNET_MSG_OFFER:
+		return sizeof(struct vmbnet_ctl_offer);
+	case VMBNET_MSG_STATUS:
+		return sizeof(struct vmbnet_ctl_status);
+	case VMBNET_MSG_LINK:
+		return sizeof(struct vmbnet_ctl_link);
+	default:
+		return sizeof(struct vmbnet_ctl_value);
+	}
+}
+
+/* An endpoint-to-driver message with one field out of range. */
+static uint16_t out_of_range(union vmbnet_ctl_body *b)
+{
+	switch (rng() % 3) {
+	case 0:
+		b->offer.version_min = cpu_to_le32(rng() % 2 ? 0 : 2);
+		b->offer.version_max = cpu_to_le32(1);
+		b->offer.max_queues = cpu_to_le32(rng() % 2 ? 0 : 65 + rng() % 1000);
+		return VMBNET_MSG_OFFER;
+	case 1:
+		b->link.link = cpu_to_le32(2 + rng() % 100);
+		b->link.duplex = 2 + rng() % 0xfd;
+		return VMBNET_MSG_LINK;
+	default:
+		b->status.status = cpu_to_le32(4096 + (uint32_t)rng());
+		return VMBNET_MSG_STATUS;
+	}
+}
+
+/* A good OFFER, though none was asked for. */
+static void stray_offer(union vmbnet_ctl_body *b, const struct vmbnet_endpoint *ep)
+{
+	struct vmbnet_ctl_offer *o = &b->offer;
+	__le32 seq = o->hdr.seq;
+
+	memset(o, 0, sizeof(*o));
+	o->hdr.seq = seq;
+	o->version_min = cpu_to_le32(1);
+	o->version_max = cpu_to_le32(1);
+	o->max_queues = cpu_to_le32(1 + rng() % VMBNET_MAX_QUEUES);
+	o->ring_size = cpu_to_le32(ep->ring_size);
+	o->link = cpu_to_le32(1);
+	o->speed = cpu_to_le32(rng());
+	o->duplex = VMBNET_DUPLEX_FULL;
+}
+
+/*
+ * A control message the driver must refuse: an unknown type, a wrong
+ * length, a value out of range, a STATUS or OFFER nobody asked for, a
+ * request going the wrong way; now and then on a queue other than 0.
+ * Never a valid LINK: that would be obeyed, not refused.
+ */
+static void bad_control(struct vmbnet_endpoint *ep)
+{
+	struct vmbnet_queue *q = &ep->queues[rng() % 8 ? 0 : rng() % ep->num_queues];
+	union vmbnet_ctl_body b;
+	uint16_t type;
+	uint32_t len, size, i;
+
+	for (i = 0; i < sizeof(b); i++)
+		b.raw[i] = rng();
+	b.hdr.seq = cpu_to_le32(rng());
+	switch (rng() % 5) {
+	case 0:
+		/* Types 0x100 and up are unknown, as are the holes below. */
+		type = rng() % 2 ? 0x100 + rng() % 0xff00 : 0x20 + rng() % 0x20;
+		len = rng() % 64;
+		break;
+	case 1:
+		type = ctl_types[rng() % ARRAY_SIZE(ctl_types)];
+		size = ctl_size(type);
+		len = rng() % 2 ? size + 1 + rng() % 16 : rng() % size;
+		break;
+	case 2:
+		type = out_of_range(&b);
+		len = ctl_size(type);
+		break;
+	case 3:
+		type = VMBNET_MSG_STATUS;
+		len = ctl_size(type);
+		b.status.request = cpu_to_le16(ctl_types[rng() % 9]);
+		b.status.status = cpu_to_le32(rng() % 2 ? 0 : rng() % 200);
+		break;
+	default:
+		type = rng() % 2 ? VMBNET_MSG_OFFER : ctl_types[rng() % 9];
+		len = ctl_size(type);
+		if (type == VMBNET_MSG_OFFER)
+			stray_offer(&b, ep);
+		break;
+	}
+	vmbnet_send_msg(q, type, &b, len);
 }
 
 /* Scribble on a control page or a descriptor. */
@@ -101,7 +220,7 @@ static void bad_ring(struct vmbnet_queue *q)
 	}
 }
 
-/* Keep the outbound ring moving, tolerating whatever state it is in. */
+/* Keep the outbound ring moving; control messages get answered here. */
 static void drain(struct vmbnet_queue *q)
 {
 	struct vmbnet_frame f;
@@ -112,20 +231,67 @@ static void drain(struct vmbnet_queue *q)
 	vmbnet_release(q);
 }
 
-int ep_run_hostile(struct vmbnet_endpoint *ep, unsigned long seed)
+/* Look for a detached queue, without waiting. */
+static void check_hup(struct vmbnet_endpoint *ep, int timeout_ms)
 {
+	struct pollfd pfd[VMBNET_MAX_QUEUES];
+	struct ep_counters ctr = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < ep->num_queues; i++) {
+		pfd[i].fd = ep->queues[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	if (poll(pfd, ep->num_queues, timeout_ms) > 0)
+		for (i = 0; i < ep->num_queues; i++)
+			ep_polled(&ep->queues[i], pfd[i].revents, &ctr);
+}
+
+/*
+ * Answer the INIT, the ACCEPT and the settings that follow, until the
+ * driver has been quiet for 300 ms after the ACCEPT (5 s at most).
+ */
+static void negotiate(struct ep_dev *d)
+{
+	uint64_t start = ep_now_ns(), quiet = start, seen = 0, now;
+	struct vmbnet_dev_state st;
+	unsigned int i;
+
+	while (ep_running()) {
+		for (i = 0; i < d->ep.num_queues; i++)
+			drain(&d->ep.queues[i]);
+		now = ep_now_ns();
+		if (__atomic_load_n(&d->ctl_msgs, __ATOMIC_RELAXED) != seen) {
+			seen = __atomic_load_n(&d->ctl_msgs, __ATOMIC_RELAXED);
+			quiet = now;
+		}
+		vmbnet_get_state(&d->ep, &st);
+		if ((st.accepted && now - quiet > 300000000ULL) ||
+		    now - start > 5000000000ULL)
+			break;
+		ep_serve_link();
+		check_hup(&d->ep, 10);
+	}
+}
+
+void ep_run_hostile(struct ep_dev *d, unsigned long seed)
+{
+	struct vmbnet_endpoint *ep = &d->ep;
 	uint64_t actions = 0;
 
 	rng_state = seed ? seed : 1;
+	negotiate(d);
 	ep_log_msg("hostile: seed %lu", seed);
-	while (!ep_stop) {
+	while (ep_running()) {
 		struct vmbnet_queue *q = &ep->queues[rng() % ep->num_queues];
 		unsigned int what = rng() % 16;
 
 		if (what < 8)
 			bad_header(q);
-		else if (what < 12)
+		else if (what < 11)
 			bad_message(q);
+		else if (what < 12)
+			bad_control(ep);
 		else if (what < 13)
 			bad_ring(q);
 		else if (what < 14)
@@ -136,10 +302,11 @@ int ep_run_hostile(struct vmbnet_endpoint *ep, unsigned long seed)
 		vmbnet_flush(q);
 		if (rng() % 4 == 0)
 			vmbnet_kick(q);
-		if (++actions % 256 == 0)
+		if (++actions % 256 == 0) {
+			ep_serve_link();
+			check_hup(ep, 0);
 			usleep(1000);
+		}
 	}
 	ep_log_msg("hostile: %llu actions", (unsigned long long)actions);
-	vmbnet_detach(ep);
-	return 0;
 }

@@ -8,14 +8,16 @@
  *   vmbnet-endpoint [options] null IF       drains and counts
  *   vmbnet-endpoint [options] hostile IF [--seed N]  writes garbage
  *
- * IF may be IF@NETNS (a name from `ip netns`). Runs until killed.
+ * IF may be IF@NETNS (a name from `ip netns`). Runs until SIGINT/SIGTERM;
+ * SIGUSR1 and SIGUSR2 tell every device its link went down or up. When the
+ * kernel detaches a queue (ethtool -G, device deleted) every device is
+ * attached again, with the ring size the device has.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -27,16 +29,25 @@
 
 #include "endpoint.h"
 
-#define F(bit)	(1ULL << VMBNET_F_##bit)
+#define OFFLOADS	(F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) | \
+			 F(GUEST_TSO4) | F(GUEST_TSO6) | F(HOST_USO) | \
+			 F(GUEST_USO4) | F(GUEST_USO6))
 
 volatile sig_atomic_t ep_stop;
+volatile sig_atomic_t ep_hup;
+static volatile sig_atomic_t ep_link_sig;	/* 1: down, 2: up */
 bool ep_log;
+
+static struct ep_dev ep_devs[EP_MAX_DEVS];
+static unsigned int ep_ndevs;
+static struct vmbnet_config ep_cfg;		/* the offer, before pair mode's trim */
+static struct ep_counters ep_total;
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--ring-size BYTES]\n"
-		"                       MODE ARGS...\n"
+		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--mtu-max N]\n"
+		"                       [--speed MBPS] [--ring-size BYTES] MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF | hostile IF [--seed N]\n"
 		"IF may be written IF@NETNS to attach inside that network namespace.\n");
 	exit(2);
@@ -48,11 +59,14 @@ void ep_log_msg(const char *fmt, ...)
 
 	if (!ep_log)
 		return;
+	/* One line at a time: threads log too. */
+	flockfile(stdout);
 	va_start(ap, fmt);
 	vfprintf(stdout, fmt, ap);
 	va_end(ap);
 	fputc('\n', stdout);
 	fflush(stdout);
+	funlockfile(stdout);
 }
 
 void ep_die(const char *fmt, ...)
@@ -75,173 +89,134 @@ uint64_t ep_now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Attach to "IF" or "IF@NETNS", entering the namespace only to attach. */
-int ep_attach(struct vmbnet_endpoint *ep, const char *spec, uint64_t features,
-	      unsigned int queues, uint32_t ring_size)
+static void ep_sleep_ms(unsigned int ms)
 {
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	/* A signal cuts it short, which is what the callers want. */
+	nanosleep(&ts, NULL);
+}
+
+static void ep_on_signal(int sig)
+{
+	if (sig == SIGUSR1 || sig == SIGUSR2)
+		EP_SET(ep_link_sig, sig == SIGUSR1 ? 1 : 2);
+	else
+		EP_SET(ep_stop, 1);
+}
+
+/* Workers never take the signals: main does, waking from its sleep. */
+void ep_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(tid, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		ep_die("pthread_create: %s", strerror(err));
+}
+
+/* LINK requests from SIGUSR1/SIGUSR2, sent from here, not the handler. */
+void ep_serve_link(void)
+{
+	int sig = __atomic_exchange_n(&ep_link_sig, 0, __ATOMIC_RELAXED);
+	const char *duplex;
+	unsigned int i;
+	int err;
+
+	/* A device attached again later is offered the link of now. */
+	if (sig)
+		ep_cfg.link = sig == 2;
+	for (i = 0; i < ep_ndevs; i++) {
+		struct ep_dev *d = &ep_devs[i];
+
+		if (sig)
+			d->link_req = sig == 2;
+		if (d->link_req < 0)
+			continue;
+		err = vmbnet_send_link(&d->ep, d->link_req, ep_cfg.speed, ep_cfg.duplex);
+		if (err == -ENOSPC)
+			continue;	/* queue 0 is full: next time round */
+		if (!err) {
+			duplex = ep_cfg.duplex == VMBNET_DUPLEX_FULL ? "full" :
+				 ep_cfg.duplex == VMBNET_DUPLEX_HALF ? "half" : "unknown";
+			ep_log_msg("%s: LINK sent link=%s speed=%u duplex=%s", d->label,
+				   d->link_req ? "up" : "down", ep_cfg.speed, duplex);
+		}
+		/* -EAGAIN: not negotiated yet, the OFFER will say it. */
+		d->link_req = -1;
+	}
+}
+
+/* The main thread while workers run: until the end or a detach. */
+void ep_session_wait(void)
+{
+	while (ep_running()) {
+		ep_serve_link();
+		ep_sleep_ms(20);
+	}
+}
+
+void ep_add_counters(const struct ep_counters *c)
+{
+	unsigned int i;
+
+	ep_total.frames += c->frames;
+	ep_total.bytes += c->bytes;
+	ep_total.dropped += c->dropped;
+	ep_total.wakeups += c->wakeups;
+	for (i = 0; i < EP_MAX_DEVS; i++)
+		ep_total.filtered[i] += c->filtered[i];
+}
+
+/* Attach to "IF" or "IF@NETNS", entering the namespace only to attach. */
+static int ep_attach(struct ep_dev *d, uint32_t ring_size)
+{
+	struct vmbnet_config cfg = ep_cfg;
 	char name[IFNAMSIZ + 64], path[256];
 	int self = -1, ns = -1, err;
 	char *at;
 
-	snprintf(name, sizeof(name), "%s", spec);
+	cfg.ring_size = ring_size;
+	cfg.ctl = ep_ctl;
+	cfg.priv = d;
+	snprintf(name, sizeof(name), "%s", d->label);
 	at = strchr(name, '@');
 	if (at) {
 		*at++ = '\0';
 		snprintf(path, sizeof(path), "/run/netns/%s", at);
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			ep_die("/proc/self/ns/net: %s", strerror(errno));
 		ns = open(path, O_RDONLY | O_CLOEXEC);
-		if (self < 0 || ns < 0)
-			ep_die("%s: %s", ns < 0 ? path : "/proc/self/ns/net",
-			       strerror(errno));
-		if (setns(ns, CLONE_NEWNET))
-			ep_die("setns %s: %s", path, strerror(errno));
+		if (ns < 0 || setns(ns, CLONE_NEWNET)) {
+			/* The namespace is gone: as good as no device. */
+			err = errno == ENOENT ? -ENODEV : -errno;
+			goto out;
+		}
 	}
-	err = vmbnet_attach(ep, name, features, queues, ring_size);
-	if (at) {
-		if (setns(self, CLONE_NEWNET))
-			ep_die("setns back: %s", strerror(errno));
-		close(self);
+	err = vmbnet_attach(&d->ep, name, &cfg);
+	if (at && setns(self, CLONE_NEWNET))
+		ep_die("setns back: %s", strerror(errno));
+out:
+	if (ns >= 0)
 		close(ns);
-	}
-	if (err)
-		ep_die("attach %s: %s", spec, strerror(-err));
-	ep_log_msg("attached %s: %u queues, %u-byte rings, features %#llx",
-		   spec, ep->num_queues, ep->ring_size,
-		   (unsigned long long)ep->features);
-	return 0;
-}
-
-/* Move what src's device sent into dst's device, up to a batch. */
-static unsigned int ep_flow_run(struct ep_flow *fl)
-{
-	struct vmbnet_frame f;
-	unsigned int n = 0;
-
-	while (n < EP_BATCH && vmbnet_recv(fl->src, &f) == 0) {
-		if (fl->dst) {
-			if (!vmbnet_can_send(fl->dst, f.len)) {
-				/* Leave it in place; ask to be told about room. */
-				vmbnet_want_room(fl->dst, f.len);
-				if (!vmbnet_can_send(fl->dst, f.len))
-					break;
-				vmbnet_want_room(fl->dst, 0);
-			}
-			if (vmbnet_send(fl->dst, &f.hdr, f.data, f.len)) {
-				fl->ctr->dropped++;
-				vmbnet_recv_next(fl->src);
-				continue;
-			}
-		}
-		fl->ctr->frames++;
-		fl->ctr->bytes += f.len;
-		vmbnet_recv_next(fl->src);
-		n++;
-	}
-	/* One release and one flush per batch: at most a kick each. */
-	vmbnet_release(fl->src);
-	if (fl->dst)
-		vmbnet_flush(fl->dst);
-	return n;
-}
-
-static void ep_sleep(struct ep_thread *t)
-{
-	struct pollfd pfd[2 * VMBNET_MAX_QUEUES];
-	unsigned int i;
-
-	for (i = 0; i < t->nqueues; i++)
-		if (vmbnet_rearm(t->queues[i]))
-			return;
-	for (i = 0; i < t->nqueues; i++) {
-		pfd[i].fd = t->queues[i]->fd;
-		pfd[i].events = POLLIN;
-	}
-	if (poll(pfd, t->nqueues, 200) <= 0)
-		return;
-	for (i = 0; i < t->nqueues; i++) {
-		if (pfd[i].revents & (POLLERR | POLLHUP)) {
-			fprintf(stderr, "vmbnet-endpoint: queue detached by the kernel\n");
-			ep_stop = 1;
-			return;
-		}
-		if (pfd[i].revents & POLLIN) {
-			vmbnet_wait(t->queues[i]);
-			t->ctr.wakeups++;
-		}
-	}
-}
-
-/* One thread: drain every flow it owns, flush once, spin, then sleep. */
-void *ep_forward_thread(void *arg)
-{
-	struct ep_thread *t = arg;
-	uint64_t idle_since = 0;
-	unsigned int i, moved;
-
-	while (!ep_stop) {
-		moved = 0;
-		for (i = 0; i < t->nflows; i++)
-			moved += ep_flow_run(&t->flows[i]);
-		if (moved) {
-			idle_since = 0;
-			continue;
-		}
-		if (!idle_since)
-			idle_since = ep_now_ns();
-		if (ep_now_ns() - idle_since < EP_SPIN_NS)
-			continue;
-		ep_sleep(t);
-		idle_since = 0;
-	}
-	return NULL;
-}
-
-static void ep_on_signal(int sig)
-{
-	(void)sig;
-	ep_stop = 1;
-}
-
-static void ep_own(struct ep_thread *t, struct vmbnet_queue *q)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->nqueues; i++)
-		if (t->queues[i] == q)
-			return;
-	t->queues[t->nqueues++] = q;
+	if (self >= 0)
+		close(self);
+	return err;
 }
 
 /*
- * Flows of one direction: src queue i feeds dst queue i mod (dst's count),
- * in the thread numbered after the dst queue, so every ring has a single
- * writer. nthreads must not exceed either side's queue count.
+ * Only offloads the device on the other side can take back: B's frames
+ * with partial checksums go to A, so B is offered CSUM only if A takes
+ * GUEST_CSUM, and so on. The ACCEPT is the offer & what the driver supports.
  */
-static void ep_add_flows(struct ep_thread *threads, unsigned int nthreads,
-			 struct vmbnet_endpoint *src, struct vmbnet_endpoint *dst)
+static uint64_t ep_mirror(uint64_t f)
 {
-	unsigned int i;
-
-	for (i = 0; i < src->num_queues; i++) {
-		unsigned int d = dst ? i % dst->num_queues : i;
-		struct ep_thread *t = &threads[d % nthreads];
-		struct ep_flow *fl = &t->flows[t->nflows++];
-
-		fl->src = &src->queues[i];
-		fl->dst = dst ? &dst->queues[d] : NULL;
-		fl->ctr = &t->ctr;
-		/* Woken for frames on src and for room on dst. */
-		ep_own(t, fl->src);
-		if (fl->dst)
-			ep_own(t, fl->dst);
-	}
-}
-
-static uint64_t mirror(uint64_t f)
-{
-	uint64_t m = f & ~(F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
-			   F(GUEST_TSO4) | F(GUEST_TSO6) | F(HOST_USO) |
-			   F(GUEST_USO4) | F(GUEST_USO6));
+	uint64_t m = 0;
 
 	if (f & F(CSUM))
 		m |= F(GUEST_CSUM);
@@ -257,50 +232,120 @@ static uint64_t mirror(uint64_t f)
 		m |= F(HOST_TSO6);
 	if (f & F(HOST_USO))
 		m |= F(GUEST_USO4) | F(GUEST_USO6);
-	if (f & (F(GUEST_USO4) | F(GUEST_USO6)))
+	/* UDP GSO of either family may come: the peer must take both. */
+	if ((f & (F(GUEST_USO4) | F(GUEST_USO6))) == (F(GUEST_USO4) | F(GUEST_USO6)))
 		m |= F(HOST_USO);
 	return m;
 }
 
-static void ep_report(struct ep_thread *threads, unsigned int n)
+static void ep_pair_offers(struct ep_dev *a, struct ep_dev *b)
 {
-	struct ep_counters sum = { 0 };
-	unsigned int i;
+	uint64_t f = ep_cfg.features;
 
-	for (i = 0; i < n; i++) {
-		sum.frames += threads[i].ctr.frames;
-		sum.bytes += threads[i].ctr.bytes;
-		sum.dropped += threads[i].ctr.dropped;
-		sum.wakeups += threads[i].ctr.wakeups;
-	}
-	ep_log_msg("frames %llu bytes %llu dropped %llu wakeups %llu",
-		   (unsigned long long)sum.frames, (unsigned long long)sum.bytes,
-		   (unsigned long long)sum.dropped, (unsigned long long)sum.wakeups);
+	a->ep.cfg.features = (f & ~OFFLOADS) | (f & ep_mirror(f & b->ep.supported));
+	b->ep.cfg.features = (f & ~OFFLOADS) | (f & ep_mirror(f & a->ep.supported));
 }
 
-int main(int argc, char **argv)
+static void ep_detach_all(void)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < ep_ndevs; i++) {
+		struct vmbnet_endpoint *ep = &ep_devs[i].ep;
+
+		for (q = 0; ep->queues && q < ep->num_queues; q++)
+			ep_devs[i].ctl_bad += ep->queues[q].ctl_bad;
+		vmbnet_detach(ep);
+	}
+}
+
+/*
+ * Attach every device. The first time a failure is fatal; after a detach,
+ * retry until it works or SIGINT/SIGTERM, quietly while a device is gone.
+ */
+static bool ep_attach_all(uint32_t ring_size, bool first)
+{
+	int err = 0, last = 0;
+	unsigned int i;
+
+	for (;;) {
+		for (i = 0; i < ep_ndevs; i++) {
+			err = ep_attach(&ep_devs[i], ring_size);
+			if (err)
+				break;
+		}
+		if (!err)
+			break;
+		if (first)
+			ep_die("attach %s: %s", ep_devs[i].label, strerror(-err));
+		if (err != -ENODEV && err != last)
+			fprintf(stderr, "vmbnet-endpoint: attach %s: %s; retrying\n",
+				ep_devs[i].label, strerror(-err));
+		last = err;
+		while (i--)
+			vmbnet_detach(&ep_devs[i].ep);
+		ep_sleep_ms(err == -ENODEV ? 500 : 100);
+		if (EP_FLAG(ep_stop))
+			return false;
+	}
+	if (ep_ndevs == 2)
+		ep_pair_offers(&ep_devs[0], &ep_devs[1]);
+	for (i = 0; i < ep_ndevs; i++)
+		ep_log_msg("attached %s: %u queues, %u-byte rings, driver features %#llx",
+			   ep_devs[i].label, ep_devs[i].ep.num_queues,
+			   ep_devs[i].ep.ring_size,
+			   (unsigned long long)ep_devs[i].ep.supported);
+	return true;
+}
+
+static void ep_report(void)
+{
+	unsigned int i;
+
+	ep_log_msg("frames %llu bytes %llu dropped %llu wakeups %llu",
+		   (unsigned long long)ep_total.frames,
+		   (unsigned long long)ep_total.bytes,
+		   (unsigned long long)ep_total.dropped,
+		   (unsigned long long)ep_total.wakeups);
+	for (i = 0; i < ep_ndevs; i++)
+		ep_log_msg("%s: rx filter dropped %llu, bad control messages %llu",
+			   ep_devs[i].label,
+			   (unsigned long long)ep_total.filtered[i],
+			   (unsigned long long)ep_devs[i].ctl_bad);
+}
+
+static unsigned long ep_number(const char *opt, const char *s, unsigned long min,
+			       unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || !*s || *end || v < min || v > max)
+		ep_die("--%s: %lu to %lu", opt, min, max);
+	return v;
+}
+
+static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring_size)
 {
 	static const struct option opts[] = {
 		{ "log", no_argument, NULL, 'l' },
 		{ "no-offload", no_argument, NULL, 'n' },
 		{ "max-queues", required_argument, NULL, 'q' },
+		{ "mtu-max", required_argument, NULL, 'm' },
+		{ "speed", required_argument, NULL, 'S' },
 		{ "ring-size", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t features = F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
-			    F(GUEST_TSO4) | F(GUEST_TSO6) | F(HOST_USO) |
-			    F(GUEST_USO4) | F(GUEST_USO6) | F(MQ);
-	struct ep_thread threads[VMBNET_MAX_QUEUES];
-	struct vmbnet_endpoint a, b, *pb = NULL;
-	unsigned int queues = VMBNET_MAX_QUEUES, nthreads, i;
-	unsigned long seed = 1;
-	pthread_t tids[VMBNET_MAX_QUEUES];
-	uint32_t ring_size = 0;
-	const char *mode;
 	int c;
 
+	vmbnet_config_init(&ep_cfg);
+	ep_cfg.features |= OFFLOADS;
+	ep_cfg.speed = 10000;
+	ep_cfg.duplex = VMBNET_DUPLEX_FULL;
 	/* GNU getopt permutes: options may follow the mode's arguments. */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -308,83 +353,111 @@ int main(int argc, char **argv)
 			ep_log = true;
 			break;
 		case 'n':
-			features = F(MQ);
+			ep_cfg.features &= ~OFFLOADS;
 			break;
 		case 'q':
-			queues = strtoul(optarg, NULL, 0);
-			if (queues < 1 || queues > VMBNET_MAX_QUEUES)
-				ep_die("--max-queues: 1 to %d", VMBNET_MAX_QUEUES);
+			ep_cfg.max_queues = ep_number("max-queues", optarg, 1,
+						      VMBNET_MAX_QUEUES);
+			break;
+		case 'm':
+			ep_cfg.mtu_max = ep_number("mtu-max", optarg, VMBNET_MTU_MIN,
+						   VMBNET_MTU_MAX);
+			break;
+		case 'S':
+			ep_cfg.speed = ep_number("speed", optarg, 0, VMBNET_SPEED_UNKNOWN);
 			break;
 		case 'r':
-			ring_size = strtoul(optarg, NULL, 0);
+			*ring_size = ep_number("ring-size", optarg, 0, VMBNET_RING_SIZE_MAX);
 			break;
 		case 's':
-			seed = strtoul(optarg, NULL, 0);
+			*seed = strtoul(optarg, NULL, 0);
 			break;
 		default:
 			usage();
 		}
 	}
+}
+
+/* The devices the mode names: its first one or two arguments. */
+static void ep_add_devs(int argc, char **argv, unsigned int n)
+{
+	unsigned int i;
+
+	if (optind + (int)n > argc)
+		usage();
+	for (i = 0; i < n; i++) {
+		ep_devs[i].label = argv[optind + i];
+		ep_devs[i].index = i;
+		ep_devs[i].link_req = -1;
+	}
+	ep_ndevs = n;
+	if (n == 2) {
+		ep_devs[0].peer = &ep_devs[1];
+		ep_devs[1].peer = &ep_devs[0];
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = ep_on_signal };	/* no SA_RESTART */
+	const char *mode, *tapname = NULL;
+	enum ep_mode fwd = EP_PAIR;
+	unsigned long seed = 1;
+	uint32_t ring_size = 0;
+	bool first, hostile = false;
+
+	ep_config(argc, argv, &seed, &ring_size);
 	if (optind >= argc)
 		usage();
 	mode = argv[optind++];
-	signal(SIGINT, ep_on_signal);
-	signal(SIGTERM, ep_on_signal);
-	signal(SIGPIPE, SIG_IGN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	if (!strcmp(mode, "hostile")) {
-		if (optind >= argc)
-			usage();
-		ep_attach(&a, argv[optind], features, queues, ring_size);
-		return ep_run_hostile(&a, seed);
-	}
-	if (!strcmp(mode, "tap")) {
-		if (optind + 1 >= argc)
-			usage();
-		ep_attach(&a, argv[optind], features, queues, ring_size);
-		return ep_run_tap(&a, argv[optind + 1]);
-	}
-
-	memset(threads, 0, sizeof(threads));
 	if (!strcmp(mode, "pair")) {
-		uint64_t fa;
-
+		ep_add_devs(argc, argv, 2);
+	} else if (!strcmp(mode, "tap")) {
+		ep_add_devs(argc, argv, 1);
 		if (optind + 1 >= argc)
 			usage();
-		ep_attach(&a, argv[optind], features, queues, ring_size);
-		/* B may only be offered what A can take, and the other way round. */
-		ep_attach(&b, argv[optind + 1], features & mirror(a.features),
-			  queues, ring_size);
-		fa = features & mirror(b.features);
-		if (fa != a.features) {
-			vmbnet_detach(&a);
-			ep_attach(&a, argv[optind], fa, queues, ring_size);
-		}
-		pb = &b;
-		nthreads = a.num_queues < b.num_queues ? a.num_queues : b.num_queues;
-		ep_add_flows(threads, nthreads, &a, &b);
-		ep_add_flows(threads, nthreads, &b, &a);
+		tapname = argv[optind + 1];
 	} else if (!strcmp(mode, "loopback") || !strcmp(mode, "null")) {
-		bool loop = !strcmp(mode, "loopback");
-
-		if (optind >= argc)
-			usage();
-		ep_attach(&a, argv[optind], features, queues, ring_size);
-		nthreads = a.num_queues;
-		ep_add_flows(threads, nthreads, &a, loop ? &a : NULL);
+		ep_add_devs(argc, argv, 1);
+		fwd = !strcmp(mode, "null") ? EP_NULL : EP_LOOPBACK;
+	} else if (!strcmp(mode, "hostile")) {
+		ep_add_devs(argc, argv, 1);
+		hostile = true;
 	} else {
 		usage();
 	}
 
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&tids[i], NULL, ep_forward_thread, &threads[i]))
-			ep_die("pthread_create: %s", strerror(errno));
-	for (i = 0; i < nthreads; i++)
-		pthread_join(tids[i], NULL);
-	ep_report(threads, nthreads);
-	vmbnet_detach(&a);
-	if (pb)
-		vmbnet_detach(pb);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (first = true; !EP_FLAG(ep_stop) && ep_attach_all(ring_size, first); first = false) {
+		if (tapname)
+			ep_run_tap(&ep_devs[0], tapname);
+		else if (hostile)
+			ep_run_hostile(&ep_devs[0], seed);
+		else
+			ep_run_forward(ep_devs, ep_ndevs, fwd);
+		ep_detach_all();
+		if (EP_FLAG(ep_stop)) {
+			if (EP_FLAG(ep_hup))
+				fputs("vmbnet-endpoint: replaced by another endpoint, or the device was deleted\n",
+				      stderr);
+			break;
+		}
+		fputs("vmbnet-endpoint: a queue was detached by the kernel; re-attaching\n",
+		      stderr);
+		EP_SET(ep_hup, 0);
+		ep_sleep_ms(100);
+		/* The device's own ring size now: ethtool -G may have set it. */
+		ring_size = 0;
+	}
+	if (tapname)
+		ep_close_tap();
+	ep_report();
 	return 0;
 }

@@ -2,7 +2,11 @@
 /*
  * vmbnet-endpoint tap mode: bridges a vmbnet device to a TAP, one TAP queue
  * per device queue. The TAP's vnet header is set to 12 bytes, the layout of
- * virtio_net_hdr_v1, so offload headers cross unchanged both ways.
+ * virtio_net_hdr_v1, so offload headers cross unchanged both ways. Frames
+ * from the TAP go to the device queue its RSS picks.
+ *
+ * The TAP outlives re-attaches: its queues are opened as the device needs
+ * them and detached (TUNSETQUEUE) while it has fewer.
  */
 
 #define _GNU_SOURCE
@@ -20,20 +24,27 @@
 
 #include "endpoint.h"
 
-#define F(bit)	(1ULL << VMBNET_F_##bit)
+#define VNET_HDR	sizeof(struct virtio_net_hdr_v1)
 
 struct tap_queue {
+	struct ep_dev *dev;
 	struct vmbnet_queue *q;
 	int tapfd;
 	uint8_t *buf;
+	size_t held;			/* a frame read from the TAP, awaiting room */
+	bool rx_blocked;		/* a control answer awaits room */
 	struct ep_counters ctr;
+	pthread_t tid;
 };
 
-static int tap_open(const char *name, uint64_t features)
+static int tap_fds[VMBNET_MAX_QUEUES];
+static bool tap_attached[VMBNET_MAX_QUEUES];
+static unsigned int tap_nfds;
+
+static int tap_open(const char *name)
 {
 	struct ifreq ifr = { 0 };
-	unsigned int offload = 0;
-	int hdrsz = sizeof(struct virtio_net_hdr_v1);
+	int hdrsz = VNET_HDR;
 	int fd;
 
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -45,7 +56,36 @@ static int tap_open(const char *name, uint64_t features)
 		ep_die("TUNSETIFF %s: %s", name, strerror(errno));
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz))
 		ep_die("TUNSETVNETHDRSZ: %s", strerror(errno));
-	/* What the TAP may hand us is what the vmbnet device accepts. */
+	return fd;
+}
+
+/* TAP queues 0..n-1 open and attached, the rest detached. */
+static void tap_queues(const char *name, unsigned int n)
+{
+	struct ifreq ifr = { 0 };
+	unsigned int i;
+	bool want;
+
+	while (tap_nfds < n) {
+		tap_fds[tap_nfds] = tap_open(name);
+		tap_attached[tap_nfds++] = true;
+	}
+	for (i = 0; i < tap_nfds; i++) {
+		want = i < n;
+		if (tap_attached[i] == want)
+			continue;
+		ifr.ifr_flags = want ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+		if (ioctl(tap_fds[i], TUNSETQUEUE, &ifr))
+			ep_die("TUNSETQUEUE: %s", strerror(errno));
+		tap_attached[i] = want;
+	}
+}
+
+/* What the TAP may hand us is what the vmbnet device accepts. */
+static void tap_set_offload(uint64_t features)
+{
+	unsigned int offload = 0;
+
 	if (features & F(GUEST_CSUM)) {
 		offload |= TUN_F_CSUM;
 		if (features & F(GUEST_TSO4))
@@ -53,9 +93,17 @@ static int tap_open(const char *name, uint64_t features)
 		if (features & F(GUEST_TSO6))
 			offload |= TUN_F_TSO6;
 	}
-	if (ioctl(fd, TUNSETOFFLOAD, offload))
-		ep_die("TUNSETOFFLOAD: %s", strerror(errno));
-	return fd;
+	/* One call sets the TAP device's; queue 0 is always attached. */
+	if (ioctl(tap_fds[0], TUNSETOFFLOAD, offload))
+		fprintf(stderr, "vmbnet-endpoint: TUNSETOFFLOAD %#x: %s\n", offload,
+			strerror(errno));
+}
+
+/* From the thread reading queue 0, before the ACCEPT is answered. */
+static void tap_on_accept(struct ep_dev *d, uint64_t features)
+{
+	(void)d;
+	tap_set_offload(features);
 }
 
 /* Device -> TAP: every frame the device sent, header included. */
@@ -63,8 +111,9 @@ static unsigned int tap_from_device(struct tap_queue *tq)
 {
 	struct vmbnet_frame f;
 	unsigned int n = 0;
+	int err = 0;
 
-	while (n < EP_BATCH && vmbnet_recv(tq->q, &f) == 0) {
+	while (n < EP_BATCH && !(err = vmbnet_recv(tq->q, &f))) {
 		struct iovec iov[2] = {
 			{ .iov_base = &f.hdr, .iov_len = sizeof(f.hdr) },
 			{ .iov_base = (void *)f.data, .iov_len = f.len },
@@ -81,35 +130,36 @@ static unsigned int tap_from_device(struct tap_queue *tq)
 		vmbnet_recv_next(tq->q);
 		n++;
 	}
+	tq->rx_blocked = err == -ENOSPC;
 	vmbnet_release(tq->q);
 	return n;
 }
 
-/* TAP -> device, while the inbound ring has room for the largest frame. */
+/* TAP -> device: a frame read is held until its queue has room. */
 static unsigned int tap_to_device(struct tap_queue *tq)
 {
-	size_t hdr = sizeof(struct virtio_net_hdr_v1);
+	uint64_t dirty = 0;
 	unsigned int n = 0;
 	ssize_t len;
 
 	while (n < EP_BATCH) {
-		if (!vmbnet_can_send(tq->q, VMBNET_MAX_FRAME_LEN)) {
-			vmbnet_want_room(tq->q, VMBNET_MAX_FRAME_LEN);
-			if (!vmbnet_can_send(tq->q, VMBNET_MAX_FRAME_LEN))
+		if (!tq->held) {
+			len = read(tq->tapfd, tq->buf, VNET_HDR + VMBNET_MAX_FRAME_LEN);
+			if (len < 0)
 				break;
-			vmbnet_want_room(tq->q, 0);
+			if ((size_t)len < VNET_HDR) {
+				tq->ctr.dropped++;
+				continue;
+			}
+			tq->held = len;
 		}
-		len = read(tq->tapfd, tq->buf, hdr + VMBNET_MAX_FRAME_LEN);
-		if (len < 0)
+		if (ep_deliver(tq->dev, (void *)tq->buf, tq->buf + VNET_HDR,
+			       tq->held - VNET_HDR, &dirty, &tq->ctr))
 			break;
-		if ((size_t)len < hdr ||
-		    vmbnet_send(tq->q, (void *)tq->buf, tq->buf + hdr, len - hdr)) {
-			tq->ctr.dropped++;
-			continue;
-		}
+		tq->held = 0;
 		n++;
 	}
-	vmbnet_flush(tq->q);
+	ep_flush_dirty(tq->dev, dirty);
 	return n;
 }
 
@@ -117,54 +167,59 @@ static void *tap_thread(void *arg)
 {
 	struct tap_queue *tq = arg;
 	struct pollfd pfd[2];
+	bool blocked;
 
-	while (!ep_stop) {
+	while (ep_running()) {
 		if (tap_from_device(tq) + tap_to_device(tq))
 			continue;
-		if (vmbnet_rearm(tq->q))
+		if (!tq->rx_blocked && vmbnet_rearm(tq->q))
 			continue;
+		/* Room may be signalled to another thread's queue: look soon. */
+		blocked = tq->rx_blocked || tq->held;
 		pfd[0].fd = tq->q->fd;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = tq->tapfd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, 200) <= 0)
-			continue;
-		if (pfd[0].revents & (POLLERR | POLLHUP)) {
-			fprintf(stderr, "vmbnet-endpoint: queue detached by the kernel\n");
-			ep_stop = 1;
-		} else if (pfd[0].revents & POLLIN) {
-			vmbnet_wait(tq->q);
-		}
+		pfd[1].events = tq->held ? 0 : POLLIN;
+		if (poll(pfd, 2, blocked ? EP_BLOCKED_MS : EP_IDLE_MS) > 0)
+			ep_polled(tq->q, pfd[0].revents, &tq->ctr);
 	}
 	return NULL;
 }
 
-int ep_run_tap(struct vmbnet_endpoint *ep, const char *tapname)
+void ep_run_tap(struct ep_dev *d, const char *tapname)
 {
-	struct tap_queue *tqs = calloc(ep->num_queues, sizeof(*tqs));
-	pthread_t *tids = calloc(ep->num_queues, sizeof(*tids));
-	unsigned int i;
+	unsigned int n = d->ep.num_queues, i;
+	struct tap_queue *tqs;
 
-	if (!tqs || !tids)
+	tap_queues(tapname, n);
+	/* Nothing the device may not take: the ACCEPT says what it takes. */
+	tap_set_offload(0);
+	d->on_accept = tap_on_accept;
+	tqs = calloc(n, sizeof(*tqs));
+	if (!tqs)
 		ep_die("out of memory");
-	for (i = 0; i < ep->num_queues; i++) {
-		tqs[i].q = &ep->queues[i];
-		tqs[i].tapfd = tap_open(tapname, ep->features);
-		tqs[i].buf = malloc(sizeof(struct virtio_net_hdr_v1) + VMBNET_MAX_FRAME_LEN);
+	for (i = 0; i < n; i++) {
+		tqs[i].dev = d;
+		tqs[i].q = &d->ep.queues[i];
+		tqs[i].tapfd = tap_fds[i];
+		tqs[i].buf = malloc(VNET_HDR + VMBNET_MAX_FRAME_LEN);
 		if (!tqs[i].buf)
 			ep_die("out of memory");
 	}
-	ep_log_msg("tap %s: %u queues", tapname, ep->num_queues);
-	for (i = 0; i < ep->num_queues; i++)
-		if (pthread_create(&tids[i], NULL, tap_thread, &tqs[i]))
-			ep_die("pthread_create: %s", strerror(errno));
-	for (i = 0; i < ep->num_queues; i++) {
-		pthread_join(tids[i], NULL);
-		close(tqs[i].tapfd);
+	ep_log_msg("tap %s: %u queues", tapname, n);
+	for (i = 0; i < n; i++)
+		ep_thread_start(&tqs[i].tid, tap_thread, &tqs[i]);
+	ep_session_wait();
+	for (i = 0; i < n; i++) {
+		pthread_join(tqs[i].tid, NULL);
+		ep_add_counters(&tqs[i].ctr);
 		free(tqs[i].buf);
 	}
-	vmbnet_detach(ep);
 	free(tqs);
-	free(tids);
-	return 0;
+}
+
+void ep_close_tap(void)
+{
+	while (tap_nfds)
+		close(tap_fds[--tap_nfds]);
 }

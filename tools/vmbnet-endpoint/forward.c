@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmbnet-endpoint pair, loopback and null modes: thread i reads queue i of
+ * every device, so each outbound ring has one reader, and delivers each
+ * frame to the queue the destination device's RSS picks, whoever else
+ * writes there (sends are locked per queue).
+ */
+
+#include <errno.h>
+#include <unistd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+
+struct fwd_flow {
+	struct vmbnet_queue *src;	/* read what this device queue sent */
+	struct ep_dev *dst;		/* to this device; NULL: drop */
+	bool blocked;			/* a frame or an answer waits for room */
+};
+
+struct fwd_thread {
+	struct fwd_flow flows[EP_MAX_DEVS];
+	unsigned int nflows;
+	struct ep_counters ctr;
+	pthread_t tid;
+};
+
+int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
+	       const uint8_t *frame, uint32_t len, uint64_t *dirty,
+	       struct ep_counters *ctr)
+{
+	struct vmbnet_endpoint *ep = &dst->ep;
+	unsigned int q;
+	int err;
+
+	if (!vmbnet_rx_filter_pass(ep, frame, len)) {
+		ctr->filtered[dst->index]++;
+		return 0;
+	}
+	q = vmbnet_rss_queue(ep, frame, len);
+	err = vmbnet_send(&ep->queues[q], hdr, frame, len);
+	if (err == -ENOSPC)
+		return err;
+	if (err) {
+		ctr->dropped++;
+		return 0;
+	}
+	*dirty |= 1ULL << q;
+	ctr->frames++;
+	ctr->bytes += len;
+	return 0;
+}
+
+void ep_flush_dirty(struct ep_dev *dst, uint64_t dirty)
+{
+	while (dirty) {
+		vmbnet_flush(&dst->ep.queues[__builtin_ctzll(dirty)]);
+		dirty &= dirty - 1;
+	}
+}
+
+void ep_polled(struct vmbnet_queue *q, short revents, struct ep_counters *ctr)
+{
+	uint32_t word;
+
+	if (revents & (POLLERR | POLLHUP)) {
+		/* ECONNRESET: the driver starts over and wants us back (a
+		 * corrupt ring, ethtool -G). EIO: another endpoint took the
+		 * device, or it was deleted: fighting for it would not help.
+		 */
+		if (read(q->fd, &word, sizeof(word)) < 0 && errno != ECONNRESET)
+			EP_SET(ep_stop, 1);
+		EP_SET(ep_hup, 1);
+	} else if (revents & POLLIN) {
+		vmbnet_wait(q);
+		ctr->wakeups++;
+	}
+}
+
+/* Move what src's device sent into dst's device, up to a batch. */
+static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
+{
+	struct vmbnet_frame f;
+	uint64_t dirty = 0;
+	unsigned int n = 0;
+	int err = 0;
+
+	while (n < EP_BATCH && !(err = vmbnet_recv(fl->src, &f))) {
+		if (fl->dst) {
+			/* No room: leave it in place, it comes again. */
+			err = ep_deliver(fl->dst, &f.hdr, f.data, f.len, &dirty, ctr);
+			if (err)
+				break;
+		} else {
+			ctr->frames++;
+			ctr->bytes += f.len;
+		}
+		vmbnet_recv_next(fl->src);
+		n++;
+	}
+	fl->blocked = err == -ENOSPC;
+	/* One release per batch, one flush per queue written: a kick each. */
+	vmbnet_release(fl->src);
+	if (fl->dst)
+		ep_flush_dirty(fl->dst, dirty);
+	return n;
+}
+
+/*
+ * Sleep until a signal on a queue read here. The room a blocked flow
+ * waits for may be signalled to a queue another thread polls: then only
+ * a short timeout, and no rearm of the blocked source, which is not empty.
+ */
+static void fwd_sleep(struct fwd_thread *t)
+{
+	struct pollfd pfd[EP_MAX_DEVS];
+	bool blocked = false;
+	unsigned int i;
+
+	for (i = 0; i < t->nflows; i++) {
+		if (t->flows[i].blocked)
+			blocked = true;
+		else if (vmbnet_rearm(t->flows[i].src))
+			return;
+	}
+	for (i = 0; i < t->nflows; i++) {
+		pfd[i].fd = t->flows[i].src->fd;
+		pfd[i].events = POLLIN;
+	}
+	if (poll(pfd, t->nflows, blocked ? EP_BLOCKED_MS : EP_IDLE_MS) <= 0)
+		return;
+	for (i = 0; i < t->nflows; i++)
+		ep_polled(t->flows[i].src, pfd[i].revents, &t->ctr);
+}
+
+/* One thread: drain every flow it owns, spin, then sleep. */
+static void *fwd_thread(void *arg)
+{
+	struct fwd_thread *t = arg;
+	uint64_t idle_since = 0;
+	unsigned int i, moved;
+
+	while (ep_running()) {
+		moved = 0;
+		for (i = 0; i < t->nflows; i++)
+			moved += fwd_flow_run(&t->flows[i], &t->ctr);
+		if (moved) {
+			idle_since = 0;
+			continue;
+		}
+		if (!idle_since)
+			idle_since = ep_now_ns();
+		if (ep_now_ns() - idle_since < EP_SPIN_NS)
+			continue;
+		fwd_sleep(t);
+		idle_since = 0;
+	}
+	return NULL;
+}
+
+void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode)
+{
+	unsigned int nthreads = 0, i, d;
+	struct fwd_thread *threads;
+
+	for (d = 0; d < ndevs; d++)
+		if (devs[d].ep.num_queues > nthreads)
+			nthreads = devs[d].ep.num_queues;
+	threads = calloc(nthreads, sizeof(*threads));
+	if (!threads)
+		ep_die("out of memory");
+	for (i = 0; i < nthreads; i++) {
+		struct fwd_thread *t = &threads[i];
+
+		for (d = 0; d < ndevs; d++) {
+			struct fwd_flow *fl = &t->flows[t->nflows];
+
+			if (i >= devs[d].ep.num_queues)
+				continue;
+			fl->src = &devs[d].ep.queues[i];
+			fl->dst = mode == EP_PAIR ? devs[d].peer :
+				  mode == EP_LOOPBACK ? &devs[d] : NULL;
+			t->nflows++;
+		}
+	}
+	for (i = 0; i < nthreads; i++)
+		ep_thread_start(&threads[i].tid, fwd_thread, &threads[i]);
+	ep_session_wait();
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(threads[i].tid, NULL);
+		ep_add_counters(&threads[i].ctr);
+	}
+	free(threads);
+}
