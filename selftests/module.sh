@@ -30,9 +30,15 @@ miscdev_mode() {
 		"$(stat -c '%F %a' /dev/vmbnet)"
 }
 
+# The version include/uapi/linux/vmbnet.h promises, as MAJOR.MINOR.
+uapi_version() {
+	awk '$2 == "VMBNET_API_MAJOR" { ma = $3 } $2 == "VMBNET_API_MINOR" { mi = $3 }
+	     END { print ma "." mi }' "$(dirname "$0")/../include/uapi/linux/vmbnet.h"
+}
+
 version_ioctl() {
 	modprobe vmbnet
-	expect_eq "VERSION ioctl" "0.1" "$(vmbnet_version)"
+	expect_eq "VERSION ioctl" "$(uapi_version)" "$(vmbnet_version)"
 }
 
 autoload_on_link_add() {

@@ -60,7 +60,7 @@ void ep_log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ep_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 uint64_t ep_now_ns(void);
 void ep_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
-void ep_session_wait(void);
+void ep_session_wait(void (*chore)(void));
 void ep_serve_link(void);
 void ep_add_counters(const struct ep_counters *c);
 

@@ -188,7 +188,7 @@ void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode)
 	}
 	for (i = 0; i < nthreads; i++)
 		ep_thread_start(&threads[i].tid, fwd_thread, &threads[i]);
-	ep_session_wait();
+	ep_session_wait(NULL);
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(threads[i].tid, NULL);
 		ep_add_counters(&threads[i].ctr);

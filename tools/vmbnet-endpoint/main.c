@@ -152,10 +152,13 @@ void ep_serve_link(void)
 }
 
 /* The main thread while workers run: until the end or a detach. */
-void ep_session_wait(void)
+/* The main thread's part of a session: what may block, e.g. on RTNL. */
+void ep_session_wait(void (*chore)(void))
 {
 	while (ep_running()) {
 		ep_serve_link();
+		if (chore)
+			chore();
 		ep_sleep_ms(20);
 	}
 }

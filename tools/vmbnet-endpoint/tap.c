@@ -99,11 +99,28 @@ static void tap_set_offload(uint64_t features)
 			strerror(errno));
 }
 
-/* From the thread reading queue 0, before the ACCEPT is answered. */
+/* Agreed features for the main thread to hand the TAP, bit 63 clear. */
+static uint64_t tap_offload_pending;
+#define TAP_NONE	(1ULL << 63)
+
+/*
+ * From the thread reading queue 0, before the ACCEPT is answered. Not
+ * TUNSETOFFLOAD here: it takes RTNL, which the driver holds until this
+ * thread has answered the ACCEPT and the settings that follow it.
+ */
 static void tap_on_accept(struct ep_dev *d, uint64_t features)
 {
 	(void)d;
-	tap_set_offload(features);
+	__atomic_store_n(&tap_offload_pending, features & ~TAP_NONE, __ATOMIC_RELEASE);
+}
+
+static void tap_chore(void)
+{
+	uint64_t f = __atomic_exchange_n(&tap_offload_pending, TAP_NONE,
+					 __ATOMIC_ACQUIRE);
+
+	if (!(f & TAP_NONE))
+		tap_set_offload(f);
 }
 
 /* Device -> TAP: every frame the device sent, header included. */
@@ -194,6 +211,7 @@ void ep_run_tap(struct ep_dev *d, const char *tapname)
 	tap_queues(tapname, n);
 	/* Nothing the device may not take: the ACCEPT says what it takes. */
 	tap_set_offload(0);
+	__atomic_store_n(&tap_offload_pending, TAP_NONE, __ATOMIC_RELAXED);
 	d->on_accept = tap_on_accept;
 	tqs = calloc(n, sizeof(*tqs));
 	if (!tqs)
@@ -209,7 +227,7 @@ void ep_run_tap(struct ep_dev *d, const char *tapname)
 	ep_log_msg("tap %s: %u queues", tapname, n);
 	for (i = 0; i < n; i++)
 		ep_thread_start(&tqs[i].tid, tap_thread, &tqs[i]);
-	ep_session_wait();
+	ep_session_wait(tap_chore);
 	for (i = 0; i < n; i++) {
 		pthread_join(tqs[i].tid, NULL);
 		ep_add_counters(&tqs[i].ctr);
