@@ -194,6 +194,44 @@ static struct vmbnet_queue *alloc_queues(unsigned int n)
 	return qs;
 }
 
+/* Until the driver sets RSS: the sample key of Microsoft's RSS spec. */
+static const uint8_t rss_default_key[VMBNET_RSS_KEY_SIZE] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/*
+ * The per-byte table of a Toeplitz key: for each set bit of the input the
+ * hash takes the 32 key bits starting there, so a byte's contribution
+ * depends only on its value and position. 36 lookups instead of 288 bit
+ * steps for an IPv6 tuple; vmbnet_toeplitz() stays the reference.
+ */
+static void rss_table_build(uint32_t table[][256], const uint8_t *key)
+{
+	uint32_t window[8 * VMBNET_RSS_INPUT_MAX];
+	unsigned int i, b, v;
+
+	for (i = 0; i < 8 * VMBNET_RSS_INPUT_MAX; i++) {
+		uint64_t w = 0;
+
+		/* 40 key bytes cover every window a 36-byte input needs. */
+		for (b = 0; b < 5; b++)
+			w = w << 8 | key[i / 8 + b];
+		window[i] = (uint32_t)(w >> (8 - i % 8));
+	}
+	for (i = 0; i < VMBNET_RSS_INPUT_MAX; i++)
+		for (v = 0; v < 256; v++) {
+			uint32_t h = 0;
+
+			for (b = 0; b < 8; b++)
+				if (v & (0x80 >> b))
+					h ^= window[8 * i + b];
+			table[i][v] = h;
+		}
+}
+
 int vmbnet_attach(struct vmbnet_endpoint *ep, const char *ifname,
 		  const struct vmbnet_config *cfg)
 {
@@ -234,6 +272,8 @@ int vmbnet_attach(struct vmbnet_endpoint *ep, const char *ifname,
 	ep->num_queues = arg.num_queues;
 	ep->ring_size = arg.ring_size;
 	ep->state.queues = ep->num_queues;
+	/* The key until the driver sets one. */
+	rss_table_build(ep->rss_table, rss_default_key);
 	ep->queues = alloc_queues(ep->num_queues);
 	if (!ep->queues) {
 		err = -ENOMEM;
@@ -525,6 +565,7 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		st->rss_set = true;
 		st->rss_hash_types = le32_to_cpu(b->rss.hash_types);
 		memcpy(st->rss_key, b->rss.key, sizeof(st->rss_key));
+		rss_table_build(ep->rss_table, st->rss_key);
 		for (i = 0; i < VMBNET_RSS_INDIR_SIZE; i++)
 			st->rss_indir[i] = le16_to_cpu(b->rss.indir[i]);
 		break;
@@ -687,13 +728,6 @@ struct rss_input {
 	uint32_t l4_type;
 };
 
-/* Until the driver sets RSS: the sample key of Microsoft's RSS spec. */
-static const uint8_t rss_default_key[VMBNET_RSS_KEY_SIZE] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
-	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
-	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
-	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
 
 static void rss_l4(struct rss_input *in, const uint8_t *l4, const uint8_t *end,
 		   uint8_t proto, uint32_t tcp, uint32_t udp)
@@ -746,9 +780,20 @@ static bool rss_parse(const uint8_t *p, uint32_t len, struct rss_input *in)
 }
 
 /* Inside a state read: the queue for in. */
-static unsigned int rss_pick(const struct vmbnet_dev_state *st,
+static uint32_t rss_hash(const struct vmbnet_endpoint *ep, const uint8_t *in,
+			 uint32_t n)
+{
+	uint32_t hash = 0, i;
+
+	for (i = 0; i < n; i++)
+		hash ^= ep->rss_table[i][in[i]];
+	return hash;
+}
+
+static unsigned int rss_pick(const struct vmbnet_endpoint *ep,
 			     const struct rss_input *in)
 {
+	const struct vmbnet_dev_state *st = &ep->state;
 	uint32_t types = st->rss_set ? st->rss_hash_types : VMBNET_HASH_ALL;
 	unsigned int queues = READ_ONCE(st->queues), q;
 	uint32_t n, hash;
@@ -761,10 +806,10 @@ static unsigned int rss_pick(const struct vmbnet_dev_state *st,
 		return 0;
 	if (!st->rss_set) {
 		/* No table yet: spread flows evenly over the queues in use. */
-		hash = vmbnet_toeplitz(rss_default_key, VMBNET_RSS_KEY_SIZE, in->data, n);
+		hash = rss_hash(ep, in->data, n);
 		return queues ? hash % queues : 0;
 	}
-	hash = vmbnet_toeplitz(st->rss_key, VMBNET_RSS_KEY_SIZE, in->data, n);
+	hash = rss_hash(ep, in->data, n);
 	q = st->rss_indir[hash & (VMBNET_RSS_INDIR_SIZE - 1)];
 	return q < queues ? q : 0;
 }
@@ -780,7 +825,7 @@ unsigned int vmbnet_rss_queue(const struct vmbnet_endpoint *ep, const void *fram
 		return 0;
 	do {
 		seq = state_read_begin(ep);
-		q = rss_pick(&ep->state, &in);
+		q = rss_pick(ep, &in);
 	} while (state_read_retry(ep, seq));
 	return q < ep->num_queues ? q : 0;
 }

@@ -98,6 +98,9 @@ struct vmbnet_config {
 };
 
 /* The device as the driver configured it through the endpoint. */
+/* The longest RSS input: two IPv6 addresses and two ports. */
+#define VMBNET_RSS_INPUT_MAX	36
+
 struct vmbnet_dev_state {
 	bool offered;			/* an OFFER went out since the INIT */
 	bool accepted;			/* ACCEPT taken: requests are allowed */
@@ -160,6 +163,12 @@ struct vmbnet_endpoint {
 	/* Control: written under ctl_lock by bumping state_seq around it. */
 	pthread_mutex_t ctl_lock;
 	uint32_t state_seq;
+	/*
+	 * Toeplitz a byte at a time for the current key: the hash of byte
+	 * value v at input position i is rss_table[i][v] (36: an IPv6 tuple).
+	 * Rebuilt with the key, under state_seq.
+	 */
+	uint32_t rss_table[VMBNET_RSS_INPUT_MAX][256];
 	struct vmbnet_dev_state state;
 	struct vmbnet_ctl_offer offer;	/* as last sent */
 };
