@@ -448,7 +448,7 @@ int main(int argc, char **argv)
 		ep_detach_all();
 		if (EP_FLAG(ep_stop)) {
 			if (EP_FLAG(ep_hup))
-				fputs("vmbnet-endpoint: replaced by another endpoint, or the device was deleted\n",
+				fputs("vmbnet-endpoint: device taken over or deleted; stopping\n",
 				      stderr);
 			break;
 		}

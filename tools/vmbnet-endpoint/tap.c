@@ -101,7 +101,7 @@ static void tap_set_offload(uint64_t features)
 
 /* Agreed features for the main thread to hand the TAP, bit 63 clear. */
 static uint64_t tap_offload_pending;
-#define TAP_NONE	(1ULL << 63)
+#define TAP_NONE	((uint64_t)1 << 63)
 
 /*
  * From the thread reading queue 0, before the ACCEPT is answered. Not

@@ -728,7 +728,6 @@ struct rss_input {
 	uint32_t l4_type;
 };
 
-
 static void rss_l4(struct rss_input *in, const uint8_t *l4, const uint8_t *end,
 		   uint8_t proto, uint32_t tcp, uint32_t udp)
 {
