@@ -15,6 +15,7 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <kunit/visibility.h>
 
 #include "vmbnet.h"
 
@@ -36,6 +37,7 @@ const char *vmbnet_ctl_name(u16 type)
 	default:			return "unknown";
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_name);
 
 /* Puts one control message in queue 0's outbound ring. Ring space taken by
  * control counts for BQL like a frame's: NAPI completes it the same way.
@@ -458,13 +460,14 @@ static void vmbnet_ctl_fail(struct vmbnet_priv *priv, const char *why)
 }
 
 /* The highest version both sides speak, or 0. */
-static u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
+VISIBLE_IF_KUNIT u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
 {
 	u32 max = min_t(u32, VMBNET_PROTO_VERSION_MAX, le32_to_cpu(o->version_max));
 	u32 min = max_t(u32, VMBNET_PROTO_VERSION_MIN, le32_to_cpu(o->version_min));
 
 	return min <= max ? max : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_version);
 
 /* The device's settings, told to an endpoint that has just agreed. What it
  * refuses stays the device's own: the user set it, so it is not lost.

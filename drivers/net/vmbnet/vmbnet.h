@@ -227,6 +227,9 @@ int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
 void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv);
 const char *vmbnet_ctl_name(u16 type);
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o);
+#endif
 
 /* rss.c */
 void vmbnet_rss_init(struct vmbnet_priv *priv);
