@@ -75,6 +75,14 @@ static int vmbnet_ctl_send(struct vmbnet_priv *priv, u16 type, const void *body,
 	return err;
 }
 
+/* The endpoint's answer as an errno for the user. The kernel's own codes
+ * (ERESTARTSYS and the like, 512 up) must not reach user space.
+ */
+static int vmbnet_ctl_errno(u32 status)
+{
+	return status < 512 ? -(int)status : -EIO;
+}
+
 /* Sends a request and waits for its STATUS. Under RTNL: one at a time. */
 static int vmbnet_ctl_request(struct vmbnet_priv *priv, u16 type,
 			      struct vmbnet_ctl_hdr *hdr, u32 len)
@@ -114,9 +122,12 @@ static int vmbnet_ctl_request(struct vmbnet_priv *priv, u16 type,
 	}
 
 	spin_lock_bh(&ctl->lock);
+	/* NAPI clears wait_seq with the answer: it may beat the timeout. */
+	if (err == -ETIMEDOUT && !ctl->wait_seq)
+		err = 0;
 	ctl->wait_seq = 0;
 	if (!err)
-		err = -(int)ctl->status;
+		err = vmbnet_ctl_errno(ctl->status);
 	else if (err == -ETIMEDOUT || err == -ENOSPC)
 		WRITE_ONCE(ctl->stalled, true);
 	spin_unlock_bh(&ctl->lock);
