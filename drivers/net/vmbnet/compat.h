@@ -4,7 +4,6 @@
 #define _VMBNET_COMPAT_H
 
 #include <linux/mm.h>
-#include <linux/version.h>
 #include <linux/virtio_net.h>
 
 /* UDP_L4 in virtio_net_hdr_{from,to}_skb() arrived in 6.2: before that USO
@@ -17,24 +16,21 @@
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
 
+/* The Makefile looks in the kernel's headers for what it has, and defines
+ * VMBNET_HAVE_*: versions would miss distribution backports.
+ */
+
 /* vm_flags became read-only behind helpers in 6.3. */
-#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+#ifndef VMBNET_HAVE_VM_FLAGS_SET
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
 }
 #endif
 
-/* RSS settings came in one struct in 6.8 (get_rxfh/set_rxfh). */
-#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
-#define VMBNET_HAVE_RXFH_PARAM	1
-#else
-#define VMBNET_HAVE_RXFH_PARAM	0
-#endif
-
-/* Flow hash fields moved out of get/set_rxnfc into their own ops (6.17,
- * and backported): the Makefile looks for them in ethtool.h and defines
- * VMBNET_HAVE_RXFH_FIELDS.
+/* VMBNET_HAVE_RXFH_PARAM: RSS settings in one struct for get/set_rxfh
+ * (6.8). VMBNET_HAVE_RXFH_FIELDS: flow hash fields out of get/set_rxnfc
+ * into ops of their own (6.17, and backported to Debian's 6.12).
  */
 
 #endif /* _VMBNET_COMPAT_H */

@@ -287,7 +287,7 @@ static int vmbnet_rxfh_set(struct vmbnet_priv *priv, const u32 *indir,
 	return err;
 }
 
-#if VMBNET_HAVE_RXFH_PARAM
+#ifdef VMBNET_HAVE_RXFH_PARAM
 static int vmbnet_get_rxfh(struct net_device *dev,
 			   struct ethtool_rxfh_param *rxfh)
 {
