@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "protocol.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -77,30 +78,6 @@ static const uint16_t ctl_types[] = {
 	VMBNET_MSG_STATUS, VMBNET_MSG_LINK,
 };
 
-static uint32_t ctl_size(uint16_t type)
-{
-	switch (type) {
-	case VMBNET_MSG_INIT:
-		return sizeof(struct vmbnet_ctl_init);
-	case VMBNET_MSG_ACCEPT:
-		return sizeof(struct vmbnet_ctl_accept);
-	case VMBNET_MSG_SET_MAC:
-		return sizeof(struct vmbnet_ctl_mac);
-	case VMBNET_MSG_SET_RSS:
-		return sizeof(struct vmbnet_ctl_rss);
-	case VMBNET_MSG_SET_RX_FILTER:
-		return sizeof(struct vmbnet_ctl_rx_filter);
-	case VMBNET_MSG_OFFER:
-		return sizeof(struct vmbnet_ctl_offer);
-	case VMBNET_MSG_STATUS:
-		return sizeof(struct vmbnet_ctl_status);
-	case VMBNET_MSG_LINK:
-		return sizeof(struct vmbnet_ctl_link);
-	default:
-		return sizeof(struct vmbnet_ctl_value);
-	}
-}
-
 /* An endpoint-to-driver message with one field out of range. */
 static uint16_t out_of_range(union vmbnet_ctl_body *b)
 {
@@ -161,22 +138,22 @@ static void bad_control(struct vmbnet_endpoint *ep)
 		break;
 	case 1:
 		type = ctl_types[rng() % ARRAY_SIZE(ctl_types)];
-		size = ctl_size(type);
+		size = vmbnet_ctl_size(type);
 		len = rng() % 2 ? size + 1 + rng() % 16 : rng() % size;
 		break;
 	case 2:
 		type = out_of_range(&b);
-		len = ctl_size(type);
+		len = vmbnet_ctl_size(type);
 		break;
 	case 3:
 		type = VMBNET_MSG_STATUS;
-		len = ctl_size(type);
+		len = vmbnet_ctl_size(type);
 		b.status.request = cpu_to_le16(ctl_types[rng() % 9]);
 		b.status.status = cpu_to_le32(rng() % 2 ? 0 : rng() % 200);
 		break;
 	default:
 		type = rng() % 2 ? VMBNET_MSG_OFFER : ctl_types[rng() % 9];
-		len = ctl_size(type);
+		len = vmbnet_ctl_size(type);
 		if (type == VMBNET_MSG_OFFER)
 			stray_offer(&b, ep);
 		break;

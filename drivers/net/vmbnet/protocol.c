@@ -101,7 +101,10 @@ static int check_rx_filter(const struct vmbnet_ctl_rx_filter *f, u32 len)
 	return 0;
 }
 
-static u32 ctl_size(u16 type)
+/* A control message body's one length (the rx filter's without its list),
+ * or 0 for a type this version does not know.
+ */
+u32 vmbnet_ctl_size(u16 type)
 {
 	switch (type) {
 	case VMBNET_MSG_INIT:
@@ -129,6 +132,7 @@ static u32 ctl_size(u16 type)
 		return 0;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_size);
 
 /* A control message body of len bytes: 0 if it may be used, -EOPNOTSUPP
  * for a type this version does not know, -EMSGSIZE for a wrong length,
@@ -136,7 +140,7 @@ static u32 ctl_size(u16 type)
  */
 int vmbnet_ctl_check(u16 type, const void *body, u32 len)
 {
-	u32 size = ctl_size(type);
+	u32 size = vmbnet_ctl_size(type);
 	u32 value;
 
 	if (!size)

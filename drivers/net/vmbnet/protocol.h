@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <uapi/linux/vmbnet.h>
 
+u32 vmbnet_ctl_size(u16 type);
 int vmbnet_ctl_check(u16 type, const void *body, u32 len);
 u32 vmbnet_toeplitz(const u8 *key, u32 key_len, const u8 *in, u32 len);
 
