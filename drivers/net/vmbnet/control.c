@@ -570,6 +570,7 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 		return vmbnet_ctl_fail(priv, "cannot use fewer queues");
 
 	WRITE_ONCE(ctl->state, VMBNET_CTL_READY);
+	WRITE_ONCE(priv->tx_ready, priv->running);
 	netif_info(priv, probe, dev, "endpoint agreed: version %u, features %#llx, %u queues, MTU %u-%u\n",
 		   version, features, priv->num_queues, dev->min_mtu,
 		   dev->max_mtu);

@@ -59,6 +59,8 @@ void vmbnet_start(struct vmbnet_priv *priv)
 		napi_schedule(&priv->queues[i].napi);
 	}
 	priv->running = true;
+	/* Frames go out only once the endpoint agreed (see control.c). */
+	WRITE_ONCE(priv->tx_ready, vmbnet_ready(priv));
 	netif_tx_start_all_queues(priv->dev);
 	vmbnet_carrier_update(priv);
 }
@@ -72,6 +74,7 @@ void vmbnet_stop(struct vmbnet_priv *priv)
 		return;
 
 	priv->running = false;
+	WRITE_ONCE(priv->tx_ready, false);
 	vmbnet_carrier_update(priv);
 	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
 	netif_tx_disable(priv->dev);

@@ -91,7 +91,8 @@ static struct sk_buff *vmbnet_rx_copy(struct vmbnet_queue *q, const u8 *frame,
 	return skb;
 }
 
-static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
+static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,
+			   bool deliver)
 {
 	struct vmbnet_priv *priv = q->priv;
 	struct net_device *dev = priv->dev;
@@ -99,8 +100,7 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len)
 	struct sk_buff *skb;
 	u32 flen;
 
-	/* Frames wait for an agreement, and go nowhere while down. */
-	if (unlikely(!vmbnet_ready(priv) || !netif_running(dev))) {
+	if (unlikely(!deliver)) {
 		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
 		return;
 	}
@@ -149,7 +149,7 @@ bad_header:
 }
 
 static void vmbnet_rx_packet(struct vmbnet_queue *q,
-			     const struct vmbnet_ring_pkt *pkt)
+			     const struct vmbnet_ring_pkt *pkt, bool deliver)
 {
 	struct vmbnet_msg_hdr mh;
 	u32 len;
@@ -163,7 +163,7 @@ static void vmbnet_rx_packet(struct vmbnet_queue *q,
 		goto bad;
 
 	if (le16_to_cpu(mh.type) == VMBNET_MSG_DATA)
-		vmbnet_rx_data(q, pkt->payload + sizeof(mh), len);
+		vmbnet_rx_data(q, pkt->payload + sizeof(mh), len, deliver);
 	else
 		vmbnet_ctl_rx(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
 			      len);
@@ -178,11 +178,13 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 {
 	struct vmbnet_queue *q = container_of(napi, struct vmbnet_queue, napi);
 	struct vmbnet_ring_pkt pkt;
-	bool again;
+	bool again, deliver;
 	int work = 0, err;
 
 	if (unlikely(READ_ONCE(q->broken)))
 		goto done;
+	/* Frames wait for an agreement, and go nowhere while down. */
+	deliver = vmbnet_ready(q->priv) && netif_running(q->priv->dev);
 
 	again = vmbnet_tx_complete(q);
 
@@ -194,7 +196,7 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 			vmbnet_queue_broken(q, "inbound");
 			goto done;
 		}
-		vmbnet_rx_packet(q, &pkt);
+		vmbnet_rx_packet(q, &pkt, deliver);
 		vmbnet_ring_consume(&q->rx, &pkt);
 		work++;
 	}

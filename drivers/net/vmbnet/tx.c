@@ -64,8 +64,8 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	bool kick;
 	int err;
 
-	if (unlikely(!READ_ONCE(priv->running) || !vmbnet_ready(priv) ||
-		     READ_ONCE(q->broken) || skb->len > priv->max_frame))
+	if (unlikely(!READ_ONCE(priv->tx_ready) || READ_ONCE(q->broken) ||
+		     skb->len > priv->max_frame))
 		goto drop;
 
 	mh = vmbnet_ring_reserve(&q->tx, len, &err);
@@ -111,7 +111,7 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 drop:
 	vmbnet_tx_drop(q, skb);
 	/* A batch may end with a drop: what went before still needs its signal. */
-	if (READ_ONCE(priv->running) && !netdev_xmit_more() &&
+	if (READ_ONCE(priv->tx_ready) && !netdev_xmit_more() &&
 	    vmbnet_ring_flush(&q->tx))
 		vmbnet_signal(q);
 	return NETDEV_TX_OK;

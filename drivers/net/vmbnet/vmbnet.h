@@ -171,6 +171,7 @@ struct vmbnet_priv {
 	unsigned int num_queues;	/* in use with the endpoint */
 	u32 ring_size;			/* ethtool -G: for the next attach */
 	bool running;			/* endpoint attached: NAPI serves its rings */
+	bool tx_ready;			/* running and agreed: xmit may send */
 	unsigned long events;		/* VMBNET_EV_* */
 	struct delayed_work service;
 	struct vmbnet_ctl ctl;
