@@ -36,7 +36,7 @@ struct vmbnet_user_ep {
 	struct kref ref;
 	struct mutex lock;		/* attach and QUEUE_FD */
 	bool attached;			/* ever: one attach per open */
-	bool gone;			/* detached: queue fds fail */
+	int gone;			/* detached: what queue fds fail with */
 	struct vmbnet_user_queue *uqs;
 };
 
@@ -83,14 +83,15 @@ static void vmbnet_user_signal(struct vmbnet_endpoint *ep, unsigned int qid)
 	wake_up_interruptible_poll(&uq->wait, EPOLLIN | EPOLLRDNORM);
 }
 
-static void vmbnet_user_detached(struct vmbnet_endpoint *ep)
+/* ECONNRESET asks the endpoint to attach again; EIO says it was replaced
+ * or its device was deleted.
+ */
+static void vmbnet_user_detached(struct vmbnet_endpoint *ep, bool restart)
 {
 	struct vmbnet_user_ep *uep = container_of(ep, struct vmbnet_user_ep, ep);
 	unsigned int i;
 
-	/* ep->reset, set before the detach, is seen with gone. */
-	smp_wmb();
-	WRITE_ONCE(uep->gone, true);
+	WRITE_ONCE(uep->gone, restart ? -ECONNRESET : -EIO);
 	for (i = 0; i < ep->num_queues; i++)
 		wake_up_interruptible_poll(&uep->uqs[i].wait, EPOLLERR | EPOLLHUP);
 }
@@ -216,15 +217,6 @@ out_unlock:
 	return err;
 }
 
-/* Why the queue is gone: ECONNRESET asks the endpoint to attach again, EIO
- * says it was replaced or its device was deleted.
- */
-static int vmbnet_user_gone_err(struct vmbnet_user_ep *uep)
-{
-	smp_rmb();	/* gone was seen: so is reset */
-	return READ_ONCE(uep->ep.reset) ? -ECONNRESET : -EIO;
-}
-
 static ssize_t vmbnet_queue_read(struct file *file, char __user *buf,
 				 size_t count, loff_t *ppos)
 {
@@ -236,8 +228,9 @@ static ssize_t vmbnet_queue_read(struct file *file, char __user *buf,
 	if (count != sizeof(u32))
 		return -EINVAL;
 	for (;;) {
-		if (READ_ONCE(qf->uep->gone))
-			return vmbnet_user_gone_err(qf->uep);
+		err = READ_ONCE(qf->uep->gone);
+		if (err)
+			return err;
 		signals = atomic_read(&uq->signals);
 		if (signals != qf->seen)
 			break;
@@ -259,11 +252,13 @@ static ssize_t vmbnet_queue_write(struct file *file, const char __user *buf,
 				  size_t count, loff_t *ppos)
 {
 	struct vmbnet_queue_file *qf = file->private_data;
+	int err;
 
 	if (count != sizeof(u32))
 		return -EINVAL;
-	if (READ_ONCE(qf->uep->gone))
-		return vmbnet_user_gone_err(qf->uep);
+	err = READ_ONCE(qf->uep->gone);
+	if (err)
+		return err;
 	vmbnet_endpoint_kick(&qf->uep->ep, qf->qid);
 	return sizeof(u32);
 }

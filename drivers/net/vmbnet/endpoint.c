@@ -130,7 +130,8 @@ int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n)
 	return err;
 }
 
-void vmbnet_detach_locked(struct vmbnet_priv *priv)
+/* Lets go of the endpoint; restart asks its transport to bring it back. */
+void vmbnet_detach_locked(struct vmbnet_priv *priv, bool restart)
 {
 	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
 	unsigned int i;
@@ -151,7 +152,7 @@ void vmbnet_detach_locked(struct vmbnet_priv *priv)
 	netdev_put(priv->dev, &ep->dev_tracker);
 	netdev_info(priv->dev, "%s endpoint detached\n",
 		    vmbnet_endpoint_name(ep->kind));
-	ep->ops->detached(ep);
+	ep->ops->detached(ep, restart);
 }
 
 /* The largest frame is what a ring takes four of: a 1 MiB ring takes 64 KiB
@@ -181,7 +182,7 @@ int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep)
 	if (!ep->num_queues)
 		return -EINVAL;
 
-	vmbnet_detach_locked(priv);
+	vmbnet_detach_locked(priv, false);
 	n = min3(ep->num_queues, priv->max_queues, priv->want_queues);
 	err = vmbnet_set_queues(priv, n);
 	if (err)
@@ -210,7 +211,7 @@ void vmbnet_detach(struct vmbnet_endpoint *ep)
 	rtnl_lock();
 	dev = rtnl_dereference(ep->dev);
 	if (dev)
-		vmbnet_detach_locked(netdev_priv(dev));
+		vmbnet_detach_locked(netdev_priv(dev), false);
 	rtnl_unlock();
 }
 
@@ -261,8 +262,7 @@ static void vmbnet_reset(struct vmbnet_priv *priv)
 
 	for (i = 0; i < priv->num_queues; i++)
 		if (priv->queues[i].ep && READ_ONCE(priv->queues[i].broken)) {
-			priv->queues[i].ep->reset = true;
-			vmbnet_detach_locked(priv);
+			vmbnet_detach_locked(priv, true);
 			return;
 		}
 }

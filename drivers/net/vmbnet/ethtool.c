@@ -163,15 +163,21 @@ static int vmbnet_set_channels(struct net_device *dev,
 	return 0;
 }
 
+/* The attached rings' size, or the next attach's. */
+static u32 vmbnet_ring_size(struct vmbnet_priv *priv)
+{
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+
+	return ep ? ep->ring_size : priv->ring_size;
+}
+
 /* Ring sizes are in KiB of ring data, the same both ways. */
 static void vmbnet_get_ringparam(struct net_device *dev,
 				 struct ethtool_ringparam *ring,
 				 struct kernel_ethtool_ringparam *kring,
 				 struct netlink_ext_ack *extack)
 {
-	struct vmbnet_priv *priv = netdev_priv(dev);
-	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
-	u32 size = ep ? ep->ring_size : priv->ring_size;
+	u32 size = vmbnet_ring_size(netdev_priv(dev));
 
 	ring->rx_max_pending = VMBNET_RING_SIZE_MAX >> 10;
 	ring->tx_max_pending = VMBNET_RING_SIZE_MAX >> 10;
@@ -188,8 +194,7 @@ static int vmbnet_set_ringparam(struct net_device *dev,
 				struct netlink_ext_ack *extack)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
-	u32 cur = (ep ? ep->ring_size : priv->ring_size) >> 10;
+	u32 cur = vmbnet_ring_size(priv) >> 10;
 	u32 kib = ring->rx_pending != cur ? ring->rx_pending : ring->tx_pending;
 
 	if (ring->rx_pending != cur && ring->tx_pending != cur &&
@@ -197,17 +202,17 @@ static int vmbnet_set_ringparam(struct net_device *dev,
 		NL_SET_ERR_MSG_MOD(extack, "rx and tx rings are the same size");
 		return -EINVAL;
 	}
-	if (kib > U32_MAX >> 10 || !vmbnet_ring_size_valid(kib << 10)) {
+	/* The core keeps kib within the maximum -g reports. */
+	if (!vmbnet_ring_size_valid(kib << 10)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "ring size must be a power of two from 64 to 16384 KiB");
 		return -EINVAL;
 	}
 	priv->ring_size = kib << 10;
-	if (ep && ep->ring_size != priv->ring_size) {
+	if (kib != cur && rtnl_dereference(priv->ep)) {
 		netdev_info(dev, "new %u KiB rings: the endpoint must attach again\n",
 			    kib);
-		ep->reset = true;
-		vmbnet_detach_locked(priv);
+		vmbnet_detach_locked(priv, true);
 	}
 	return 0;
 }

@@ -70,7 +70,7 @@ static void vmbnet_uninit(struct net_device *dev)
 	unsigned int i;
 
 	if (ep)
-		vmbnet_detach_locked(priv);
+		vmbnet_detach_locked(priv, false);
 	/* It never waits for RTNL, which we hold. */
 	cancel_delayed_work_sync(&priv->service);
 	for (i = 0; i < priv->max_queues; i++)

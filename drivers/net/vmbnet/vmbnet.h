@@ -37,8 +37,10 @@ struct vmbnet_endpoint;
 struct vmbnet_endpoint_ops {
 	/* Something is waiting for the endpoint on queue qid (any context). */
 	void (*signal)(struct vmbnet_endpoint *ep, unsigned int qid);
-	/* The device let go of the endpoint (under RTNL). */
-	void (*detached)(struct vmbnet_endpoint *ep);
+	/* The device let go of the endpoint (under RTNL); restart: it wants
+	 * the endpoint back, on new rings (corrupt ring, new ring size).
+	 */
+	void (*detached)(struct vmbnet_endpoint *ep, bool restart);
 };
 
 /* One queue's two rings, as the endpoint's transport provides them. */
@@ -59,11 +61,6 @@ struct vmbnet_endpoint {
 	unsigned int num_queues;	/* queue pairs with rings */
 	u32 ring_size;
 	struct vmbnet_endpoint_queue *queues;
-	/* The device let go to start over (corrupt ring, new ring size): the
-	 * endpoint should attach again. Otherwise it was replaced or the
-	 * device is gone.
-	 */
-	bool reset;
 	/* Set by the driver while attached. */
 	struct net_device __rcu *dev;
 	netdevice_tracker dev_tracker;
@@ -205,7 +202,7 @@ unsigned int vmbnet_default_queues(void);
 /* endpoint.c: attach, detach, start and stop under RTNL. */
 int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep);
 void vmbnet_detach(struct vmbnet_endpoint *ep);
-void vmbnet_detach_locked(struct vmbnet_priv *priv);
+void vmbnet_detach_locked(struct vmbnet_priv *priv, bool restart);
 void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid);
 void vmbnet_start(struct vmbnet_priv *priv);
 void vmbnet_stop(struct vmbnet_priv *priv);
