@@ -257,6 +257,19 @@ static u8 vmbnet_duplex(u8 duplex)
 	}
 }
 
+/* Under ctl->lock: a link report, from the OFFER or a LINK. Speed and
+ * duplex mean something only if the endpoint offered SPEED_DUPLEX.
+ */
+static void vmbnet_ctl_take_link(struct vmbnet_ctl *ctl, u64 offered, bool up,
+				 u32 speed, u8 duplex)
+{
+	ctl->link_up = up;
+	if (offered & BIT_ULL(VMBNET_F_SPEED_DUPLEX)) {
+		ctl->speed = vmbnet_speed(speed);
+		ctl->duplex = vmbnet_duplex(duplex);
+	}
+}
+
 /* NAPI, queue 0: the answer to INIT. */
 static int vmbnet_ctl_offer(struct vmbnet_priv *priv,
 			    const struct vmbnet_ctl_offer *o)
@@ -272,12 +285,10 @@ static int vmbnet_ctl_offer(struct vmbnet_priv *priv,
 		ctl->offer = *o;
 		ctl->wait_seq = 0;
 		/* Without STATUS there is no link to report: always up. */
-		ctl->link_up = !(features & BIT_ULL(VMBNET_F_STATUS)) ||
-			       le32_to_cpu(o->link);
-		if (features & BIT_ULL(VMBNET_F_SPEED_DUPLEX)) {
-			ctl->speed = vmbnet_speed(le32_to_cpu(o->speed));
-			ctl->duplex = vmbnet_duplex(o->duplex);
-		}
+		vmbnet_ctl_take_link(ctl, features,
+				     !(features & BIT_ULL(VMBNET_F_STATUS)) ||
+				     le32_to_cpu(o->link),
+				     le32_to_cpu(o->speed), o->duplex);
 		WRITE_ONCE(ctl->state, VMBNET_CTL_OFFERED);
 		err = 0;
 	}
@@ -326,11 +337,9 @@ static int vmbnet_ctl_link(struct vmbnet_priv *priv,
 	spin_lock(&ctl->lock);
 	/* Only an endpoint that has made its offer has a link to report. */
 	if (ctl->state == VMBNET_CTL_OFFERED || ctl->state == VMBNET_CTL_READY) {
-		ctl->link_up = le32_to_cpu(l->link);
-		if (le64_to_cpu(ctl->offer.features) & BIT_ULL(VMBNET_F_SPEED_DUPLEX)) {
-			ctl->speed = vmbnet_speed(le32_to_cpu(l->speed));
-			ctl->duplex = vmbnet_duplex(l->duplex);
-		}
+		vmbnet_ctl_take_link(ctl, le64_to_cpu(ctl->offer.features),
+				     le32_to_cpu(l->link), le32_to_cpu(l->speed),
+				     l->duplex);
 		err = 0;
 	}
 	spin_unlock(&ctl->lock);
@@ -532,6 +541,10 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 	if (le32_to_cpu(o.ring_size) != ep->ring_size)
 		return vmbnet_ctl_fail(priv, "its rings are not the attached ones");
 	features = le64_to_cpu(o.features) & vmbnet_supported_features();
+	/* protocol.c checked the range itself; only we know our frame limit. */
+	if ((features & BIT_ULL(VMBNET_F_MTU)) &&
+	    le32_to_cpu(o.mtu_min) > priv->max_frame - VLAN_ETH_HLEN)
+		return vmbnet_ctl_fail(priv, "its smallest MTU does not fit its rings");
 
 	acc.version = cpu_to_le32(version);
 	acc.features = cpu_to_le64(features);
@@ -541,7 +554,6 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 		return vmbnet_ctl_fail(priv, err == -ETIMEDOUT ?
 				       "no answer to ACCEPT" : "ACCEPT refused");
 
-	priv->version = version;
 	priv->features = features;
 	/* Hash types it cannot do are off, and stay off for later ones. */
 	if (features & BIT_ULL(VMBNET_F_RSS))
@@ -575,12 +587,5 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 		   version, features, priv->num_queues, dev->min_mtu,
 		   dev->max_mtu);
 	vmbnet_ctl_push(priv);
-	vmbnet_carrier_update(priv);
-}
-
-/* Service task, under RTNL: the link status the endpoint reported. */
-void vmbnet_ctl_link_changed(struct vmbnet_priv *priv)
-{
-	ASSERT_RTNL();
 	vmbnet_carrier_update(priv);
 }

@@ -291,7 +291,7 @@ void vmbnet_service(struct work_struct *work)
 	if (test_and_clear_bit(VMBNET_EV_OFFER, &priv->events))
 		vmbnet_ctl_configure(priv);
 	if (test_and_clear_bit(VMBNET_EV_LINK, &priv->events))
-		vmbnet_ctl_link_changed(priv);
+		vmbnet_carrier_update(priv);
 	if (test_and_clear_bit(VMBNET_EV_RX_MODE, &priv->events))
 		vmbnet_ctl_rx_mode(priv);
 	rtnl_unlock();

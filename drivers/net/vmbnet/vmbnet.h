@@ -162,7 +162,6 @@ struct vmbnet_priv {
 	u32 msg_enable;
 	struct vmbnet_endpoint __rcu *ep;
 	u64 features;			/* agreed with the endpoint */
-	u32 version;			/* of the protocol, agreed */
 	unsigned int max_queues;	/* queue pairs the device has */
 	unsigned int want_queues;	/* ethtool -L: kept across endpoints */
 	unsigned int num_queues;	/* in use with the endpoint */
@@ -219,7 +218,6 @@ void vmbnet_ctl_attached(struct vmbnet_priv *priv);
 void vmbnet_ctl_detached(struct vmbnet_priv *priv);
 void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len);
 void vmbnet_ctl_configure(struct vmbnet_priv *priv);
-void vmbnet_ctl_link_changed(struct vmbnet_priv *priv);
 int vmbnet_ctl_set_value(struct vmbnet_priv *priv, u16 type, u32 value);
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
