@@ -40,7 +40,7 @@ static void result(int ok, const char *fmt, ...)
 	failed += !ok;
 }
 
-static int attach_err(const char *ifname, uint32_t nq, uint32_t ring, uint32_t flags)
+static int attach_err(const char *ifname, u32 nq, u32 ring, u32 flags)
 {
 	struct vmbnet_attach a = { .num_queues = nq, .ring_size = ring, .flags = flags };
 	int fd = vmbnet_open(), err;
@@ -53,8 +53,8 @@ static int attach_err(const char *ifname, uint32_t nq, uint32_t ring, uint32_t f
 	return err;
 }
 
-static void expect_attach(const char *what, const char *ifname, uint32_t nq,
-			  uint32_t ring, uint32_t flags, int want)
+static void expect_attach(const char *what, const char *ifname, u32 nq,
+			  u32 ring, u32 flags, int want)
 {
 	int err = attach_err(ifname, nq, ring, flags);
 
@@ -147,7 +147,7 @@ static void test_queue_fd(void)
 	struct vmbnet_endpoint ep;
 	struct vmbnet_config cfg;
 	struct vmbnet_ring_ctrl *out;
-	uint32_t word = 1, size;
+	u32 word = 1, size;
 	char buf[16];
 	void *m;
 	int qfd, err;

@@ -45,7 +45,7 @@
 #define HDR_LEN		((int)sizeof(struct virtio_net_hdr_v1))
 #define BUF_LEN		(HDR_LEN + 65536 + 256)
 
-static volatile sig_atomic_t stop;
+static int stop;	/* __atomic: set by the signal handler */
 
 struct counters {
 	uint64_t frames;
@@ -189,7 +189,7 @@ static void *qpair_thread(void *arg)
 	struct pollfd pfd[2];
 	unsigned int i, moved;
 
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		moved = forward(&qp->d[0], &qp->ctr) + forward(&qp->d[1], &qp->ctr);
 		if (moved) {
 			idle_since = 0;
@@ -222,7 +222,7 @@ static void *qpair_thread(void *arg)
 	return NULL;
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: bench-tapfwd [--queues N] [--spin-us US] TAP0@NETNS0 TAP1@NETNS1\n");
@@ -244,10 +244,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[arg], "--spin-us") && arg + 1 < argc)
 			spin_us = strtoul(argv[++arg], NULL, 0);
 		else
-			usage();
+			bad_usage();
 	}
 	if (argc - arg != 2 || nq < 1 || nq > MAX_QUEUES)
-		usage();
+		bad_usage();
 
 	/* Workers inherit the mask: only sigwait() below takes the signals. */
 	sigemptyset(&sigs);
@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 
 	sigwait(&sigs, &sig);
 	/* Workers see it within poll()'s 200 ms timeout. */
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < nq; i++) {
 		pthread_join(qps[i].tid, NULL);
 		sum.frames += qps[i].ctr.frames;

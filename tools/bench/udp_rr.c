@@ -49,7 +49,7 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void __attribute__((noreturn)) serve(int fd)
+static void serve(int fd)
 {
 	char buf[65536];
 	struct sockaddr_storage peer;
@@ -130,7 +130,7 @@ static int client(int fd, unsigned int count, unsigned int len, unsigned int war
 	return lost * 10 > got + lost;
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: bench-udprr -s [-p PORT]\n"
@@ -170,12 +170,12 @@ int main(int argc, char **argv)
 			secs = strtod(optarg, NULL);
 			break;
 		default:
-			usage();
+			bad_usage();
 		}
 	}
 	if (server == !!addr || !count || len < sizeof(uint32_t) || len > MAX_LEN ||
 	    !port || port > 65535)
-		usage();
+		bad_usage();
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -185,7 +185,8 @@ int main(int argc, char **argv)
 		sa.sin_addr.s_addr = htonl(INADDR_ANY);
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 			die("bind");
-		serve(fd);
+		serve(fd);	/* until killed */
+		return 0;
 	}
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
 		fprintf(stderr, "bench-udprr: %s: not an IPv4 address\n", addr);

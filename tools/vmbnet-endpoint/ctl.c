@@ -18,8 +18,7 @@ struct ep_line {
 	size_t n;
 };
 
-static void put(struct ep_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static __printf(2, 3) void put(struct ep_line *l, const char *fmt, ...);
 
 static void put(struct ep_line *l, const char *fmt, ...)
 {

@@ -21,8 +21,9 @@
 
 #define F(bit)	(1ULL << VMBNET_F_##bit)
 
-extern volatile sig_atomic_t ep_stop;	/* SIGINT, SIGTERM: end */
-extern volatile sig_atomic_t ep_hup;	/* a queue was detached: re-attach */
+/* Set by signal handlers and threads, always through EP_FLAG/EP_SET. */
+extern int ep_stop;	/* SIGINT, SIGTERM: end */
+extern int ep_hup;	/* a queue was detached: re-attach */
 extern bool ep_log;
 
 /* The flags are set by handlers and threads and read by every thread. */
@@ -56,8 +57,8 @@ struct ep_counters {
 	uint64_t filtered[EP_MAX_DEVS];	/* refused by that device's rx filter */
 };
 
-void ep_log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void ep_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+__printf(1, 2) void ep_log_msg(const char *fmt, ...);
+__printf(1, 2) __noreturn void ep_die(const char *fmt, ...);
 uint64_t ep_now_ns(void);
 void ep_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 void ep_session_wait(void (*chore)(void));

@@ -33,9 +33,9 @@
 			 F(GUEST_TSO4) | F(GUEST_TSO6) | F(HOST_USO) | \
 			 F(GUEST_USO4) | F(GUEST_USO6))
 
-volatile sig_atomic_t ep_stop;
-volatile sig_atomic_t ep_hup;
-static volatile sig_atomic_t ep_link_sig;	/* 1: down, 2: up */
+int ep_stop;
+int ep_hup;
+static int ep_link_sig;	/* 1: down, 2: up */
 bool ep_log;
 
 static struct ep_dev ep_devs[EP_MAX_DEVS];
@@ -43,7 +43,7 @@ static unsigned int ep_ndevs;
 static struct vmbnet_config ep_cfg;		/* the offer, before pair mode's trim */
 static struct ep_counters ep_total;
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--mtu-max N]\n"
@@ -376,7 +376,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			*seed = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			usage();
+			bad_usage();
 		}
 	}
 }
@@ -387,7 +387,7 @@ static void ep_add_devs(int argc, char **argv, unsigned int n)
 	unsigned int i;
 
 	if (optind + (int)n > argc)
-		usage();
+		bad_usage();
 	for (i = 0; i < n; i++) {
 		ep_devs[i].label = argv[optind + i];
 		ep_devs[i].index = i;
@@ -411,14 +411,14 @@ int main(int argc, char **argv)
 
 	ep_config(argc, argv, &seed, &ring_size);
 	if (optind >= argc)
-		usage();
+		bad_usage();
 	mode = argv[optind++];
 	if (!strcmp(mode, "pair")) {
 		ep_add_devs(argc, argv, 2);
 	} else if (!strcmp(mode, "tap")) {
 		ep_add_devs(argc, argv, 1);
 		if (optind + 1 >= argc)
-			usage();
+			bad_usage();
 		tapname = argv[optind + 1];
 	} else if (!strcmp(mode, "loopback") || !strcmp(mode, "null")) {
 		ep_add_devs(argc, argv, 1);
@@ -427,7 +427,7 @@ int main(int argc, char **argv)
 		ep_add_devs(argc, argv, 1);
 		hostile = true;
 	} else {
-		usage();
+		bad_usage();
 	}
 
 	sigemptyset(&sa.sa_mask);

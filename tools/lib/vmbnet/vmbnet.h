@@ -140,7 +140,7 @@ struct vmbnet_queue {
 	uint32_t reply_len;
 	union vmbnet_ctl_body reply;
 	/* Writer side, under tx_lock; apart, as other threads take it. */
-	pthread_mutex_t tx_lock __attribute__((aligned(64)));
+	pthread_mutex_t tx_lock __aligned(64);
 	struct vmbnet_ring tx;		/* the device's inbound ring: we write */
 	bool want_room;			/* pending_send_sz is set */
 	void *map;
