@@ -20,6 +20,22 @@
  * VMBNET_HAVE_*: versions would miss distribution backports.
  */
 
+/* Kconfig selects it in tree; out of tree the kernel must have it. */
+#if !IS_ENABLED(CONFIG_PAGE_POOL)
+#error "vmbnet needs a kernel built with CONFIG_PAGE_POOL"
+#endif
+/* page_pool's header split in 6.6; fragments needed a flag before then. */
+#ifdef VMBNET_HAVE_PP_HELPERS
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+#ifdef PP_FLAG_PAGE_FRAG
+#define VMBNET_PP_FLAGS		PP_FLAG_PAGE_FRAG
+#else
+#define VMBNET_PP_FLAGS		0
+#endif
+
 /* vm_flags became read-only behind helpers in 6.3. */
 #ifndef VMBNET_HAVE_VM_FLAGS_SET
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)

@@ -29,6 +29,7 @@ static int vmbnet_init(struct net_device *dev)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
 	unsigned int i;
+	int err;
 
 	priv->dev = dev;
 	priv->max_queues = min(dev->num_tx_queues, dev->num_rx_queues);
@@ -58,9 +59,21 @@ static int vmbnet_init(struct net_device *dev)
 		q->index = i;
 		u64_stats_init(&q->tx_stats.syncp);
 		u64_stats_init(&q->rx_stats.syncp);
+		err = vmbnet_rx_pool_create(q);
+		if (err)
+			goto err_queues;
 		netif_napi_add(dev, &q->napi, vmbnet_poll);
 	}
 	return 0;
+
+err_queues:
+	while (i--) {
+		netif_napi_del(&priv->queues[i].napi);
+		vmbnet_rx_pool_destroy(&priv->queues[i]);
+	}
+	ida_free(&vmbnet_ida, priv->id);
+	kfree(priv->queues);
+	return err;
 }
 
 static void vmbnet_uninit(struct net_device *dev)
@@ -73,8 +86,10 @@ static void vmbnet_uninit(struct net_device *dev)
 		vmbnet_detach_locked(priv, false);
 	/* It never waits for RTNL, which we hold. */
 	cancel_delayed_work_sync(&priv->service);
-	for (i = 0; i < priv->max_queues; i++)
+	for (i = 0; i < priv->max_queues; i++) {
 		netif_napi_del(&priv->queues[i].napi);
+		vmbnet_rx_pool_destroy(&priv->queues[i]);
+	}
 	kfree(priv->queues);
 	ida_free(&vmbnet_ida, priv->id);
 }

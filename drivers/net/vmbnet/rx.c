@@ -36,28 +36,39 @@ static void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why
 	u64_stats_update_end(&rs->syncp);
 }
 
-/* Large frames go into a few compound pages rather than a page per 4 KiB:
- * fewer allocations and frags for a 64 KiB GSO frame.
+/* The rest of a large frame goes into fragments of 32 KiB pages from the
+ * queue's page_pool: two for a 64 KiB GSO frame, and pages that come back
+ * when the stack is done with them, rather than fresh ones the page
+ * allocator would zero (init_on_alloc, on in Debian's kernels) each time.
  */
-#define VMBNET_RX_MAX_ORDER	3
+#define VMBNET_RX_PAGE_ORDER	3
+#define VMBNET_RX_FRAG_MAX	(PAGE_SIZE << VMBNET_RX_PAGE_ORDER)
+/* Pages kept for reuse: 2 MiB, twice the default ring's worth, since
+ * sockets hold on to what the ring already gave up.
+ */
+#define VMBNET_RX_POOL_PAGES	64
 
-static unsigned int vmbnet_rx_order(u32 bytes)
+int vmbnet_rx_pool_create(struct vmbnet_queue *q)
 {
-	return min_t(unsigned int, get_order(bytes), VMBNET_RX_MAX_ORDER);
+	struct page_pool_params pp = {
+		.flags = VMBNET_PP_FLAGS,
+		.order = VMBNET_RX_PAGE_ORDER,
+		.pool_size = VMBNET_RX_POOL_PAGES,
+		.nid = NUMA_NO_NODE,
+	};
+	struct page_pool *pool = page_pool_create(&pp);
+
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	q->page_pool = pool;
+	return 0;
 }
 
-/* A page of *order, or of order 0 when memory is fragmented. */
-static struct page *vmbnet_rx_alloc(unsigned int *order)
+/* After NAPI is gone; pages still in skbs come back to the core. */
+void vmbnet_rx_pool_destroy(struct vmbnet_queue *q)
 {
-	struct page *page;
-
-	if (*order) {
-		page = dev_alloc_pages(*order);
-		if (page)
-			return page;
-		*order = 0;
-	}
-	return dev_alloc_page();
+	page_pool_destroy(q->page_pool);
+	q->page_pool = NULL;
 }
 
 static struct sk_buff *vmbnet_rx_copy(struct vmbnet_queue *q, const u8 *frame,
@@ -73,22 +84,27 @@ static struct sk_buff *vmbnet_rx_copy(struct vmbnet_queue *q, const u8 *frame,
 	skb_put_data(skb, frame, head);
 
 	for (off = head; off < len; ) {
-		unsigned int order = vmbnet_rx_order(len - off);
-		struct page *page = vmbnet_rx_alloc(&order);
-		u32 chunk = min_t(u32, len - off, PAGE_SIZE << order);
+		u32 chunk = min_t(u32, len - off, VMBNET_RX_FRAG_MAX);
+		unsigned int offset;
+		struct page *page;
 
-		if (unlikely(!page || skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
-			if (page)
-				__free_pages(page, order);
-			kfree_skb(skb);
-			return NULL;
-		}
-		memcpy(page_address(page), frame + off, chunk);
-		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, 0, chunk,
-				PAGE_SIZE << order);
+		if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS))
+			goto drop;
+		page = page_pool_dev_alloc_frag(q->page_pool, &offset, chunk);
+		if (unlikely(!page))
+			goto drop;
+		memcpy(page_address(page) + offset, frame + off, chunk);
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, offset,
+				chunk, chunk);
+		/* Only skbs that hold pool pages: GRO keeps the two apart. */
+		skb_mark_for_recycle(skb);
 		off += chunk;
 	}
 	return skb;
+
+drop:
+	kfree_skb(skb);
+	return NULL;
 }
 
 static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,

@@ -100,6 +100,7 @@ struct vmbnet_queue {
 	/* Receive side and tx completions: NAPI. */
 	struct napi_struct napi ____cacheline_aligned_in_smp;
 	struct vmbnet_ring rx;
+	struct page_pool *page_pool;	/* large frames' fragments */
 	struct vmbnet_rx_stats rx_stats;
 };
 
@@ -240,6 +241,8 @@ void vmbnet_signal(struct vmbnet_queue *q);
 
 /* rx.c */
 int vmbnet_poll(struct napi_struct *napi, int budget);
+int vmbnet_rx_pool_create(struct vmbnet_queue *q);
+void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 
 /* offload.c */
 u64 vmbnet_supported_features(void);
