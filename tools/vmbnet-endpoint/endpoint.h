@@ -13,6 +13,7 @@
 #define EP_BATCH	64
 /* How long a thread spins on idle rings before it sleeps in poll(). */
 #define EP_SPIN_NS	50000
+#define EP_SPIN_ROUNDS	16	/* empty rounds between two looks at the clock */
 /* poll() timeouts: idle, and waiting for room in a ring another thread polls. */
 #define EP_IDLE_MS	200
 #define EP_BLOCKED_MS	1

@@ -140,8 +140,8 @@ static void fwd_sleep(struct fwd_thread *t)
 static void *fwd_thread(void *arg)
 {
 	struct fwd_thread *t = arg;
-	uint64_t idle_since = 0;
-	unsigned int i, moved;
+	uint64_t idle_since = 0, now;
+	unsigned int i, moved, idle_rounds = 0;
 
 	while (ep_running()) {
 		moved = 0;
@@ -149,11 +149,18 @@ static void *fwd_thread(void *arg)
 			moved += fwd_flow_run(&t->flows[i], &t->ctr);
 		if (moved) {
 			idle_since = 0;
+			idle_rounds = 0;
 			continue;
 		}
+		/* An empty round is a few loads; the clock can be a system
+		 * call (HPET), so it is read once in a while.
+		 */
+		if (++idle_rounds % EP_SPIN_ROUNDS)
+			continue;
+		now = ep_now_ns();
 		if (!idle_since)
-			idle_since = ep_now_ns();
-		if (ep_now_ns() - idle_since < EP_SPIN_NS)
+			idle_since = now;
+		if (now - idle_since < EP_SPIN_NS)
 			continue;
 		fwd_sleep(t);
 		idle_since = 0;
