@@ -237,8 +237,7 @@ pages_outlive_device() {
 	ip -n b link del vmb1
 	modprobe -r vmbnet || fail "vmbnet did not unload"
 	kill -CONT "$srv"
-	kill -9 "$srv" || true
-	killall -q -9 iperf3 || true
+	cleanup
 	sleep 2
 	modprobe vmbnet
 	pair_up
