@@ -3,7 +3,7 @@
 # The benchmark's guest half, run in the test VM by tools/bench/run:
 #
 #   tools/vm/run tools/bench/guest.sh [--runs N] [--secs S] [--rr N]
-#	[--topos "vmbnet vmbnet-1q tap veth"] [--tap-spin US]
+#	[--topos "vmbnet vmbnet-1q tap veth"] [--tap-spin US] [--profile]
 #
 # Builds every topology side by side, each between its own two network
 # namespaces TOPO-a (192.0.2.1) and TOPO-b (192.0.2.2):
@@ -22,6 +22,9 @@
 #   p50, p99	    bench-udprr: 64-byte UDP request/response, one at a time,
 #		    N round trips (default 2000) or S s, whichever ends first
 # and prints the medians as a table, the ratios, and memcpy bandwidth.
+# --profile then runs pps64 and tcp1 once more on vmbnet and tap under
+# `perf record` (cpu-clock, every CPU) and prints where the time went, by
+# command and by function.
 # Exits 1 if a tool is missing, a topology cannot be set up or a
 # measurement failed (it then shows "-"), 0 whatever the numbers.
 set -euo pipefail
@@ -32,9 +35,15 @@ RR_COUNT=2000
 TOPOS="vmbnet vmbnet-1q tap veth"
 TAP_SPIN=50	# as vmbnet-endpoint (EP_SPIN_NS): the same idle policy
 QUEUES=2
+PROFILE=0
 
 while (($#)); do
 	case $1 in
+	--profile)
+		PROFILE=1
+		shift
+		continue
+		;;
 	--runs) RUNS=$2 ;;
 	--secs) SECS=$2 ;;
 	--rr) RR_COUNT=$2 ;;
@@ -322,6 +331,34 @@ measure() {
 	printf '  %-9s %-7s run %d: %-12s %s\n' "$t" "$w" "$r" "$v" "$d"
 }
 
+# profile TOPO WORKLOAD: the workload once more (pps64 or tcp1) under perf.
+profile() {
+	local t=$1 w=$2 data=$LOG/perf-$1-$2.data job
+
+	case $w in
+	pps64)
+		pg_set "$t" "pkt_size 60"
+		ip netns exec "$t-a" bash -c 'echo start >/proc/net/pktgen/pgctrl' &
+		;;
+	tcp1)
+		timeout $((SECS + 30)) ip netns exec "$t-a" \
+			iperf3 -c 192.0.2.2 -t $((SECS + 1)) >/dev/null 2>&1 &
+		;;
+	esac
+	job=$!
+	sleep 0.5
+	perf record -q -e cpu-clock -F 999 -a -o "$data" -- sleep "$SECS" >/dev/null 2>&1 ||
+		warn "$t: perf record failed"
+	[ "$w" != pps64 ] || ip netns exec "$t-a" bash -c 'echo stop >/proc/net/pktgen/pgctrl'
+	wait "$job" || true
+	say "== profile: $t $w, share of both CPUs' time, by command, then by function (top 25)"
+	perf report -i "$data" --stdio --no-children --sort comm 2>/dev/null |
+		awk '!/^#/ && NF && $1 + 0 >= 0.5 && n++ < 8 { print "   " $0 }'
+	# awk reads it all: perf must not die of SIGPIPE under pipefail.
+	perf report -i "$data" --stdio --no-children --sort comm,dso,sym 2>/dev/null |
+		awk '!/^#/ && NF && n++ < 25 { print "   " $0 }'
+}
+
 median() {	# median VALUE...: of those that are numbers; "-" if none
 	printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
 		awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
@@ -371,6 +408,18 @@ for ((r = 1; r <= RUNS; r++)); do
 	done
 done
 say "   measured in $((EPOCHSECONDS - start)) s"
+
+if ((PROFILE)); then
+	command -v perf >/dev/null || { warn "--profile: no perf in the guest"; PROFILE=0; }
+fi
+if ((PROFILE)); then
+	for t in vmbnet tap; do
+		[[ " $TOPOS " == *" $t "* ]] || continue
+		for w in pps64 tcp1; do
+			profile "$t" "$w"
+		done
+	done
+fi
 
 for t in $TOPOS; do
 	helper_stop "$t"
