@@ -2,8 +2,9 @@
 #ifndef _VMBNET_TOOLS_LINUX_COMPILER_H
 #define _VMBNET_TOOLS_LINUX_COMPILER_H
 
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, val)	(*(volatile __typeof__(x) *)&(x) = (val))
+/* One untorn access, as asm/barrier.h: relaxed C11 atomics (scalars only). */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 
 /* The kernel's attribute spellings, for code shared with it and its style. */
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
