@@ -721,7 +721,7 @@ int vmbnet_send_link(struct vmbnet_endpoint *ep, bool up, uint32_t speed,
  * address, then source and destination port, in network byte order.
  */
 struct rss_input {
-	uint8_t data[2 * 16 + 4];
+	uint8_t data[VMBNET_RSS_INPUT_MAX];
 	uint32_t l3_len;		/* addresses only */
 	uint32_t l4_len;		/* with the ports; 0 without */
 	uint32_t l3_type;		/* VMBNET_HASH_* each needs */
@@ -803,12 +803,10 @@ static unsigned int rss_pick(const struct vmbnet_endpoint *ep,
 		n = in->l3_len;
 	else
 		return 0;
-	if (!st->rss_set) {
-		/* No table yet: spread flows evenly over the queues in use. */
-		hash = rss_hash(ep, in->data, n);
-		return queues ? hash % queues : 0;
-	}
 	hash = rss_hash(ep, in->data, n);
+	/* No table yet: spread flows evenly over the queues in use. */
+	if (!st->rss_set)
+		return queues ? hash % queues : 0;
 	q = st->rss_indir[hash & (VMBNET_RSS_INDIR_SIZE - 1)];
 	return q < queues ? q : 0;
 }

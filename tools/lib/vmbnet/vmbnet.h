@@ -97,10 +97,10 @@ struct vmbnet_config {
 	void *priv;			/* for ctl */
 };
 
-/* The device as the driver configured it through the endpoint. */
 /* The longest RSS input: two IPv6 addresses and two ports. */
 #define VMBNET_RSS_INPUT_MAX	36
 
+/* The device as the driver configured it through the endpoint. */
 struct vmbnet_dev_state {
 	bool offered;			/* an OFFER went out since the INIT */
 	bool accepted;			/* ACCEPT taken: requests are allowed */
