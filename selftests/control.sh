@@ -7,25 +7,16 @@ source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
 
-# logged PATTERN: the endpoint logged a line matching PATTERN (an ERE).
-logged() {
-	grep -Eq -- "$1" "$EP_LOG"
-}
-
-expect_logged() {
-	wait_for 5 logged "$1" || fail "endpoint never logged /$1/: $(tail -n 20 "$EP_LOG")"
-}
-
 # rx_queue_packets NETNS DEV Q
 rx_queue_packets() {
 	ethstat "$1" "$2" "rx_queue_$3_packets"
 }
 
-# Eight TCP flows from a to b, a second long.
+# Eight TCP flows from a to b: 32 MB, some 500 frames even of 64 KiB,
+# however long they take.
 flows_a_to_b() {
-	ip netns exec b iperf3 -s -D -1 >/dev/null
-	sleep 0.3
-	ip netns exec a iperf3 -c 192.0.2.2 -P 8 -t 1 >/dev/null
+	iperf_server b
+	ip netns exec a iperf3 -c 192.0.2.2 -P 8 -n 32M >/dev/null
 }
 
 negotiation() {
@@ -40,7 +31,7 @@ negotiation() {
 	[ "$(ethstat a vmb0 ctl_requests)" -ge 7 ] || fail "ctl_requests: $(ethstat a vmb0 ctl_requests)"
 	expect_eq "bad control messages" 0 "$(ethstat a vmb0 ctl_bad_messages)"
 	expect_eq "refused requests" 0 "$(ethstat a vmb0 ctl_refused)"
-	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
 mtu_9000() {
@@ -49,7 +40,7 @@ mtu_9000() {
 	ip -n b link set vmb1 mtu 9000
 	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=9000'
 	expect_logged 'vmb1@b: SET_MTU seq=[0-9]+ mtu=9000'
-	ip netns exec a ping -c 3 -W 2 -M do -s 8972 192.0.2.2
+	ip netns exec a ping -c 3 -w "$WAIT_S" -M do -s 8972 192.0.2.2
 	expect_error "mtu less than device minimum" ip -n a link set vmb0 mtu 67
 	expect_error "mtu greater than device maximum" ip -n a link set vmb0 mtu 65522
 	expect_eq "MTU after refusals" 9000 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
@@ -70,7 +61,7 @@ mac_address() {
 	ip -n a link set vmb0 address 02:11:22:33:44:55
 	expect_logged 'vmb0@a: SET_MAC seq=[0-9]+ mac=02:11:22:33:44:55'
 	ip -n b neigh flush dev vmb1
-	ip netns exec b ping -c 2 -W 2 192.0.2.1
+	ip netns exec b ping -c 2 -w "$WAIT_S" 192.0.2.1
 	# The endpoint refuses the other device's address: nothing changes.
 	mac1=$(ip netns exec b cat /sys/class/net/vmb1/address)
 	expect_error "in use" ip -n a link set vmb0 address "$mac1"
@@ -79,8 +70,9 @@ mac_address() {
 }
 
 # Frames to an address the device does not have reach it only when promisc.
+# The rx filter is sent by the driver's service task, after the command.
 rx_filter() {
-	local before
+	local before mark
 
 	pair_up 1
 	ip -n a link set vmb0 promisc on
@@ -91,7 +83,7 @@ rx_filter() {
 	ip -n a maddr add 01:00:5e:01:02:03 dev vmb0
 	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=0 allmulti=0 mc=.*01:00:5e:01:02:03'
 	ip -n a maddr del 01:00:5e:01:02:03 dev vmb0
-	wait_for 5 eval "tail -n 1 \"$EP_LOG\" | grep -q 'vmb0@a: SET_RX_FILTER.*allmulti=0' && ! tail -n 1 \"$EP_LOG\" | grep -q 01:00:5e:01:02:03" ||
+	wait_for "$WAIT_S" eval "tail -n 1 \"$EP_LOG\" | grep -q 'vmb0@a: SET_RX_FILTER.*allmulti=0' && ! tail -n 1 \"$EP_LOG\" | grep -q 01:00:5e:01:02:03" ||
 		fail "removing the address was not sent: $(tail -n 3 "$EP_LOG")"
 
 	# b sends to a MAC that is not vmb0's: filtered out, until promisc.
@@ -99,10 +91,14 @@ rx_filter() {
 	before=$(ethstat a vmb0 rx_packets)
 	ip netns exec b ping -c 3 -i 0.2 -W 1 192.0.2.77 >/dev/null || true
 	expect_eq "frames for another MAC delivered" "$before" "$(ethstat a vmb0 rx_packets)"
+	# The first promisc=1 is in the log already: this one comes after it.
+	mark=$(log_lines)
 	ip -n a link set vmb0 promisc on
-	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=1'
+	expect_logged 'vmb0@a: SET_RX_FILTER seq=[0-9]+ promisc=1' "$mark"
+	rtnl_sync a vmb0
+	# Nothing answers: ping gives up 1 s after the last request.
 	ip netns exec b ping -c 3 -i 0.2 -W 1 192.0.2.77 >/dev/null || true
-	[ "$(ethstat a vmb0 rx_packets)" -ge $((before + 3)) ] ||
+	wait_for "$WAIT_S" counter_above a vmb0 rx_packets $((before + 2)) ||
 		fail "promisc: $(($(ethstat a vmb0 rx_packets) - before)) frames delivered"
 }
 
@@ -111,12 +107,15 @@ up_down() {
 	ip -n a link set vmb0 down
 	expect_logged 'vmb0@a: SET_STATE seq=[0-9]+ state=down'
 	ip -n a link set vmb0 up
-	wait_for 5 eval "grep 'vmb0@a: SET_STATE' \"$EP_LOG\" | tail -n 1 | grep -q state=up"
-	wait_for 5 has_carrier a vmb0
-	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	wait_for "$WAIT_S" eval "grep 'vmb0@a: SET_STATE' \"$EP_LOG\" | tail -n 1 | grep -q state=up" ||
+		fail "up was not sent: $(tail -n 3 "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier after up"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
 channels() {
+	local mark
+
 	pair_up 4
 	ip -n a route add 198.51.100.0/24 via 192.0.2.2
 	expect_eq "max combined" 4 "$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ { print $2; exit }')"
@@ -125,8 +124,10 @@ channels() {
 	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
 	expect_eq "rx queues" 2 "$(queue_count vmb0 rx a)"
 	flows_a_to_b
+	# queues=4 is in the log already, from the negotiation.
+	mark=$(log_lines)
 	ip netns exec a ethtool -L vmb0 combined 4
-	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=4'
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=4' "$mark"
 	expect_eq "tx queues" 4 "$(queue_count vmb0 tx a)"
 	flows_a_to_b
 	# Addresses and routes stayed through both restarts.
@@ -142,18 +143,19 @@ channels_endpoint_max() {
 	pair_up 4 --max-queues 2
 	expect_eq "max combined" 2 "$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ { print $2; exit }')"
 	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
-	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
 rings() {
 	pair_up 1
 	expect_eq "rx ring (KiB)" 1024 "$(ip netns exec a ethtool -g vmb0 | awk '/^RX:/ { n++ } /^RX:/ && n == 2 { print $2 }')"
 	ip netns exec a ethtool -G vmb0 rx 256 tx 256
-	# The endpoint attaches again to the new rings.
+	# The endpoint attaches again to the new rings, vmb1's too.
 	expect_logged 'attached vmb0@a: .*262144-byte rings'
-	wait_for 10 has_carrier a vmb0 || fail "no carrier after -G"
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0 after -G"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1 after -G"
 	expect_eq "rx ring (KiB)" 256 "$(ip netns exec a ethtool -g vmb0 | awk '/^RX:/ { n++ } /^RX:/ && n == 2 { print $2 }')"
-	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 	expect_error "power of two" ip netns exec a ethtool -G vmb0 rx 100 tx 100
 }
 
@@ -176,15 +178,14 @@ no_offload() {
 	! ip netns exec a ethtool -K vmb0 tso on 2>/dev/null ||
 		ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: off' ||
 		fail "TSO turned on without the endpoint"
-	ip netns exec b iperf3 -s -D -1 >/dev/null
-	sleep 0.3
+	iperf_server b
 	ip netns exec a iperf3 -c 192.0.2.2 -t 2
 	# A capable endpoint brings them back.
 	kill "$EP_PID"
 	wait "$EP_PID" || true
 	start_endpoint pair vmb0@a vmb1@b
-	wait_for 5 has_carrier a vmb0
-	wait_for 5 eval "ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: on'" ||
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier with a capable endpoint"
+	wait_for "$WAIT_S" eval "ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: on'" ||
 		fail "TSO did not come back: $(ip netns exec a ethtool -k vmb0 | grep segmentation)"
 	ip netns exec a ethtool -k vmb0 | grep -q '^tx-checksumming: on'
 }
@@ -216,6 +217,8 @@ rss_table() {
 }
 
 rx_flow_hash() {
+	local mark
+
 	pair_up 2
 	ip netns exec b ethtool -n vmb1 rx-flow-hash tcp4 | grep -q 'L4 bytes 0 & 1'
 	ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 sd
@@ -224,8 +227,10 @@ rx_flow_hash() {
 		fail "tcp4 still hashes ports"
 	ip netns exec b ethtool -N vmb1 rx-flow-hash udp6 sdfn
 	ip netns exec b ethtool -n vmb1 rx-flow-hash udp6 | grep -q 'L4 bytes 2 & 3'
+	# hash_types=0x3f is in the log already, from the negotiation.
+	mark=$(log_lines)
 	ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 sdfn
-	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3f '
+	expect_logged 'vmb1@b: SET_RSS seq=[0-9]+ hash_types=0x3f ' "$mark"
 	# ethtool 6.1 exits 0 when the driver says no: read what it said.
 	ip netns exec b ethtool -N vmb1 rx-flow-hash tcp4 f 2>&1 | grep -q 'Invalid argument' ||
 		fail "ports alone accepted"
@@ -241,13 +246,13 @@ link_flap() {
 	ip netns exec a ethtool vmb0 | grep -q 'Speed: 10000Mb/s'
 	ip netns exec a ethtool vmb0 | grep -q 'Duplex: Full'
 	kill -USR1 "$EP_PID"
-	wait_for 5 eval '! has_carrier a vmb0' || fail "carrier stayed up on vmb0"
-	wait_for 5 eval '! has_carrier b vmb1' || fail "carrier stayed up on vmb1"
+	wait_for "$WAIT_S" eval '! has_carrier a vmb0' || fail "carrier stayed up on vmb0"
+	wait_for "$WAIT_S" eval '! has_carrier b vmb1' || fail "carrier stayed up on vmb1"
 	ip netns exec a ethtool vmb0 | grep -q 'Link detected: no'
 	kill -USR2 "$EP_PID"
-	wait_for 5 has_carrier a vmb0 || fail "carrier did not come back"
-	wait_for 5 has_carrier b vmb1
-	ip netns exec a ping -c 2 -W 2 192.0.2.2
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "carrier did not come back on vmb0"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "carrier did not come back on vmb1"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
 link_speed() {
@@ -264,6 +269,8 @@ msglevel() {
 # A stopped endpoint: the request times out, nothing changes, and once it
 # runs again requests work again.
 request_timeout() {
+	local mark
+
 	pair_up 1
 	kill -STOP "$EP_PID"
 	expect_error "timed out" ip -n a link set vmb0 mtu 1400
@@ -271,10 +278,12 @@ request_timeout() {
 	dmesg | grep -q 'vmb0: endpoint did not answer SET_MTU in 5000 ms'
 	[ "$(ethstat a vmb0 ctl_timeouts)" -ge 1 ]
 	kill -CONT "$EP_PID"
-	wait_for 5 eval '[ "$(ethstat a vmb0 ctl_bad_messages)" -ge 1 ]' ||
+	wait_for "$WAIT_S" counter_above a vmb0 ctl_bad_messages 0 ||
 		fail "the late answer was not counted as stray"
+	# The stale request, answered late, is in the log already.
+	mark=$(log_lines)
 	ip -n a link set vmb0 mtu 1400
-	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=1400'
+	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=1400' "$mark"
 }
 
 # Settings made with no endpoint reach the next one.
@@ -285,7 +294,7 @@ settings_before_attach() {
 	ip netns exec a ethtool -L vmb0 combined 3
 	ip -n a link set vmb0 up
 	start_endpoint loopback vmb0@a
-	wait_for 5 has_carrier a vmb0 || fail "no carrier: $(cat "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier: $(cat "$EP_LOG")"
 	expect_logged 'vmb0@a: SET_MAC seq=[0-9]+ mac=02:aa:bb:cc:dd:ee'
 	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=4000'
 	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=3'

@@ -12,6 +12,12 @@ KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
 
+# How long a case waits for something that must happen before it calls it
+# a failure. A healthy run goes on as soon as it has happened: this is only
+# reached when the driver is wrong, so it allows for a debug kernel under
+# TCG on a loaded host.
+WAIT_S=${VMBNET_WAIT_S:-60}
+
 ksft_n=0
 ksft_pass=0
 ksft_fail=0
@@ -26,7 +32,10 @@ cleanup() {
 	# Cases run in subshells: what they started is found by name. Cases
 	# call this too, under set -e: nothing here may fail.
 	killall -q vmbnet-endpoint iperf3 || true
-	wait_for 5 eval '! killall -q -0 vmbnet-endpoint' || true
+	# One a case stopped (kill -STOP) ends only once it runs again.
+	killall -q -CONT vmbnet-endpoint iperf3 || true
+	wait_for "$WAIT_S" eval '! killall -q -0 vmbnet-endpoint && ! killall -q -0 iperf3' ||
+		true
 	ip -all netns delete 2>/dev/null
 	for dev in $(vmbnet_devs); do
 		ip link del "$dev" 2>/dev/null
@@ -127,16 +136,48 @@ start_endpoint() {	# start_endpoint ARGS...: sets EP_PID
 	EP_PID=$!
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.1 s.
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.1 s; fails
+# once SECONDS have gone by (by the clock: a slow CMD does not stretch it).
 wait_for() {
-	local i tries=$(($1 * 10))
+	local end=$((SECONDS + $1))
 	shift
 
-	for ((i = 0; i < tries; i++)); do
-		"$@" && return 0
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+	return 0
+}
+
+# in_netns NETNS CMD...: CMD in NETNS, or in this netns if NETNS is "".
+in_netns() {
+	local ns=$1
+	shift
+
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}
+
+# listening NETNS PORT: a TCP socket listens on PORT in NETNS ("": this one).
+listening() {
+	[ -n "$(in_netns "$1" ss -Hltn "sport = :$2")" ]
+}
+
+# iperf_server [NETNS]: an iperf3 server for one test, once it listens.
+iperf_server() {
+	local ns=${1:-}
+
+	# The one-test server of a test just ended may not have closed its
+	# socket yet: a new one could not bind, and the old one would be
+	# taken for it.
+	wait_for "$WAIT_S" eval "! listening '$ns' 5201" ||
+		fail "an earlier iperf3 server still listens in ${ns:-the init netns}"
+	in_netns "$ns" iperf3 -s -D -1 >/dev/null
+	wait_for "$WAIT_S" listening "$ns" 5201 ||
+		fail "iperf3 -s does not listen in ${ns:-the init netns}"
 }
 
 carrier() {	# carrier NETNS DEV: prints 0 or 1
@@ -150,6 +191,42 @@ has_carrier() {
 # ethstat NETNS DEV NAME: one ethtool -S counter.
 ethstat() {
 	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+}
+
+# counter_above NETNS DEV NAME VALUE: the ethtool -S counter is above VALUE.
+counter_above() {
+	local v
+
+	v=$(ethstat "$1" "$2" "$3")
+	[ -n "$v" ] && [ "$v" -gt "$4" ]
+}
+
+# What `vmbnet-endpoint --log` says it received.
+#
+# logged PATTERN [LINE]: the endpoint logged a line matching PATTERN (an
+# ERE), after line LINE of its log (log_lines before an action: a line an
+# earlier, identical request left is not its answer).
+logged() {
+	tail -n "+$((${2:-0} + 1))" "$EP_LOG" | grep -Eq -- "$1"
+}
+
+log_lines() {
+	wc -l <"$EP_LOG"
+}
+
+expect_logged() {	# expect_logged PATTERN [LINE]
+	wait_for "$WAIT_S" logged "$@" ||
+		fail "endpoint never logged /$1/: $(tail -n 20 "$EP_LOG")"
+}
+
+# rtnl_sync NETNS DEV: returns once nobody holds RTNL. The driver's service
+# task sends some requests (the rx filter) after the command that caused
+# them, and holds RTNL until the answer; the endpoint logs a request, then
+# applies it, then answers. So once it has logged one, this returns after
+# it has acted on it.
+rtnl_sync() {
+	# Setting the MTU it has: a no-op, under RTNL.
+	ip -n "$1" link set dev "$2" mtu "$(ip netns exec "$1" cat "/sys/class/net/$2/mtu")"
 }
 
 # The pair topology: vmb0 in netns a (192.0.2.1, 2001:db8::1), vmb1 in b
@@ -170,6 +247,6 @@ pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
 	ip -n a link set vmb0 up
 	ip -n b link set vmb1 up
 	start_endpoint pair vmb0@a vmb1@b "$@"
-	wait_for 5 has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
-	wait_for 5 has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"
 }

@@ -18,9 +18,11 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: vmbnet: $t"
 	out=$(mktemp)
-	timeout "${VMBNET_TEST_TIMEOUT:-600}" bash "./$t" >"$out" 2>&1
-	rc=$?
-	sed 's/^/# /' "$out"
+	# Shown as it comes (the runner takes a silent guest for a hung one),
+	# line by line: the guest's sed is busybox's, which has no -u.
+	timeout "${VMBNET_TEST_TIMEOUT:-600}" bash "./$t" 2>&1 | tee "$out" |
+		while IFS= read -r line; do printf '# %s\n' "$line"; done
+	rc=${PIPESTATUS[0]}
 	if [ $rc -ne 0 ] && [ $rc -ne 4 ] && ! grep -q '^not ok ' "$out"; then
 		echo "# not ok 0 $t exited with status $rc without reporting a failed case"
 	fi
