@@ -164,7 +164,8 @@ netns_move_keeps_endpoint() {
 	ip -n a link set vmb0 netns c
 	ip -n c addr add 192.0.2.1/24 dev vmb0
 	ip -n c link set vmb0 up
-	expect_eq "endpoint after the move" user \
+	# The endpoint names itself and the process it is.
+	expect_eq "endpoint after the move" "user pid=$EP_PID" \
 		"$(ip netns exec c cat /sys/class/net/vmb0/vmbnet/endpoint)"
 	wait_for "$WAIT_S" has_carrier c vmb0 || fail "no carrier after the move"
 	ip netns exec c ping -c 3 -w "$WAIT_S" 192.0.2.2

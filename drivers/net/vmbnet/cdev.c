@@ -14,15 +14,19 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/vmbnet.h>
 
-#include "vmbnet.h"
+#include "cdev.h"
+#include "compat.h"
+#include "transport.h"
 
 struct vmbnet_user_queue {
 	struct vmbnet_ring_mem tx;	/* outbound: the driver writes */
@@ -37,6 +41,7 @@ struct vmbnet_user_ep {
 	struct mutex lock;		/* attach and QUEUE_FD */
 	bool attached;			/* ever: one attach per open */
 	int gone;			/* detached: what queue fds fail with */
+	struct pid *pid;		/* the process that attached */
 	struct vmbnet_user_queue *uqs;
 };
 
@@ -64,6 +69,7 @@ static void vmbnet_user_rings_free(struct vmbnet_user_ep *uep)
 	uep->uqs = NULL;
 	uep->ep.queues = NULL;
 	uep->ep.num_queues = 0;
+	uep->ep.max_queues = 0;
 }
 
 static void vmbnet_user_ep_free(struct kref *ref)
@@ -71,6 +77,7 @@ static void vmbnet_user_ep_free(struct kref *ref)
 	struct vmbnet_user_ep *uep = container_of(ref, struct vmbnet_user_ep, ref);
 
 	vmbnet_user_rings_free(uep);
+	put_pid(uep->pid);
 	kfree(uep);
 }
 
@@ -96,9 +103,20 @@ static void vmbnet_user_detached(struct vmbnet_endpoint *ep, bool restart)
 		wake_up_interruptible_poll(&uep->uqs[i].wait, EPOLLERR | EPOLLHUP);
 }
 
+/* In the pid namespace of whoever reads it. */
+static int vmbnet_user_describe(struct vmbnet_endpoint *ep, char *buf,
+				size_t size)
+{
+	struct vmbnet_user_ep *uep = container_of(ep, struct vmbnet_user_ep, ep);
+
+	return scnprintf(buf, size, "pid=%d", pid_vnr(uep->pid));
+}
+
 static const struct vmbnet_endpoint_ops vmbnet_user_ops = {
+	.name		= "user",
 	.signal		= vmbnet_user_signal,
 	.detached	= vmbnet_user_detached,
+	.describe	= vmbnet_user_describe,
 };
 
 static int vmbnet_user_rings_alloc(struct vmbnet_user_ep *uep, unsigned int n,
@@ -113,6 +131,7 @@ static int vmbnet_user_rings_alloc(struct vmbnet_user_ep *uep, unsigned int n,
 		return -ENOMEM;
 	/* From here the free path releases whatever exists. */
 	uep->ep.num_queues = n;
+	uep->ep.max_queues = n;
 	uep->ep.ring_size = size;
 
 	for (i = 0; i < n; i++) {
@@ -126,13 +145,13 @@ static int vmbnet_user_rings_alloc(struct vmbnet_user_ep *uep, unsigned int n,
 			err = vmbnet_ring_mem_alloc(&uq->rx, size);
 		if (err)
 			return err;
-		ctrl = uq->tx.vaddr;
+		ctrl = uq->tx.ctrl;
 		/* We, the writer here, set pending_send_sz when blocked. */
 		ctrl->feature_bits = cpu_to_le32(VMBNET_RING_F_PENDING_SEND_SZ);
 		eq->tx_ctrl = ctrl;
-		eq->tx_data = uq->tx.vaddr + VMBNET_RING_CTRL_SIZE;
-		eq->rx_ctrl = uq->rx.vaddr;
-		eq->rx_data = uq->rx.vaddr + VMBNET_RING_CTRL_SIZE;
+		eq->tx_data = uq->tx.data;
+		eq->rx_ctrl = uq->rx.ctrl;
+		eq->rx_data = uq->rx.data;
 	}
 	return 0;
 }
@@ -142,7 +161,6 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 {
 	struct vmbnet_attach arg;
 	struct net_device *dev;
-	struct vmbnet_priv *priv;
 	unsigned int n;
 	int err;
 
@@ -152,8 +170,6 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	    strnlen(arg.ifname, IFNAMSIZ) == IFNAMSIZ ||
 	    arg.num_queues < 1 || arg.num_queues > VMBNET_MAX_QUEUES)
 		return -EINVAL;
-	if (arg.ring_size && !vmbnet_ring_size_valid(arg.ring_size))
-		return -EINVAL;
 
 	mutex_lock(&uep->lock);
 	if (uep->attached) {
@@ -161,38 +177,31 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 		goto out_unlock;
 	}
 
-	dev = dev_get_by_name(current->nsproxy->net_ns, arg.ifname);
+	dev = vmbnet_dev_get_by_name(current->nsproxy->net_ns, arg.ifname);
 	if (!dev) {
 		err = -ENODEV;
 		goto out_unlock;
-	}
-	if (!vmbnet_is_vmbnet(dev)) {
-		err = -ENODEV;
-		goto out_put;
 	}
 	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN)) {
 		err = -EPERM;
 		goto out_put;
 	}
-	priv = netdev_priv(dev);
-	n = min(arg.num_queues, priv->max_queues);
+	n = min(arg.num_queues, vmbnet_dev_max_queues(dev));
 	/* 0: the size ethtool -G chose for the device. */
 	if (!arg.ring_size)
-		arg.ring_size = READ_ONCE(priv->ring_size);
+		arg.ring_size = vmbnet_dev_ring_size(dev);
 
+	/* Fails with EINVAL for a ring size that is not one. */
 	err = vmbnet_user_rings_alloc(uep, n, arg.ring_size);
 	if (err) {
 		vmbnet_user_rings_free(uep);
 		goto out_put;
 	}
 	uep->ep.ops = &vmbnet_user_ops;
-	uep->ep.kind = VMBNET_ENDPOINT_USER;
+	uep->pid = get_pid(task_tgid(current));
 
 	rtnl_lock();
-	if (dev->reg_state != NETREG_REGISTERED)
-		err = -ENODEV;
-	else
-		err = vmbnet_attach(dev, &uep->ep);
+	err = vmbnet_attach(dev, &uep->ep);
 	if (!err) {
 		arg.features = vmbnet_supported_features();
 		arg.num_queues = n;
@@ -259,7 +268,7 @@ static ssize_t vmbnet_queue_write(struct file *file, const char __user *buf,
 	err = READ_ONCE(qf->uep->gone);
 	if (err)
 		return err;
-	vmbnet_endpoint_kick(&qf->uep->ep, qf->qid);
+	vmbnet_kick(&qf->uep->ep, qf->qid);
 	return sizeof(u32);
 }
 
@@ -415,7 +424,7 @@ static const struct file_operations vmbnet_cdev_fops = {
 
 static struct miscdevice vmbnet_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= VMBNET_DRV_NAME,
+	.name	= KBUILD_MODNAME,
 	.fops	= &vmbnet_cdev_fops,
 	.mode	= 0600,
 };
@@ -425,7 +434,7 @@ int vmbnet_cdev_init(void)
 	int err = misc_register(&vmbnet_miscdev);
 
 	if (err)
-		pr_err("cannot register /dev/%s: %d\n", VMBNET_DRV_NAME, err);
+		pr_err("cannot register /dev/%s: %d\n", KBUILD_MODNAME, err);
 	return err;
 }
 

@@ -225,7 +225,7 @@ static int vmbnet_ctl_set_rx_filter(struct vmbnet_priv *priv,
 }
 
 /* Service task: tell the endpoint what the rx filter is now. */
-void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv)
+static void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv)
 {
 	struct vmbnet_rx_filter f;
 
@@ -500,8 +500,11 @@ static void vmbnet_ctl_push(struct vmbnet_priv *priv)
 
 	err[0] = vmbnet_ctl_set_mac(priv, dev->dev_addr);
 	err[1] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_MTU, dev->mtu);
+	/* Those wanted: a transport may bring the rings of more queues
+	 * once the endpoint knows (VMBus subchannels).
+	 */
 	err[2] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES,
-				      priv->num_queues);
+				      vmbnet_queues_wanted(priv));
 	err[3] = vmbnet_ctl_set_rss(priv, &priv->rss);
 	/* Whatever the last filter was, this endpoint has none yet. */
 	memset(&priv->rx_filter, 0xff, sizeof(priv->rx_filter));
@@ -515,14 +518,13 @@ static void vmbnet_ctl_push(struct vmbnet_priv *priv)
 }
 
 /* Service task, under RTNL: agree on the OFFER NAPI received. */
-void vmbnet_ctl_configure(struct vmbnet_priv *priv)
+static void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 {
 	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
 	struct vmbnet_ctl *ctl = &priv->ctl;
 	struct net_device *dev = priv->dev;
 	struct vmbnet_ctl_accept acc = {};
 	struct vmbnet_ctl_offer o;
-	unsigned int queues;
 	u64 features;
 	u32 version;
 	int err;
@@ -577,9 +579,8 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 	if (features & BIT_ULL(VMBNET_F_MAC))
 		memcpy(dev->perm_addr, o.mac, ETH_ALEN);
 
-	queues = vmbnet_queues_max(priv);
-	if (priv->num_queues > queues && vmbnet_set_queues(priv, queues))
-		return vmbnet_ctl_fail(priv, "cannot use fewer queues");
+	if (vmbnet_queues_apply(priv))
+		return vmbnet_ctl_fail(priv, "cannot use the queues it offers");
 
 	WRITE_ONCE(ctl->state, VMBNET_CTL_READY);
 	WRITE_ONCE(priv->tx_ready, priv->running);
@@ -588,4 +589,15 @@ void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 		   dev->max_mtu);
 	vmbnet_ctl_push(priv);
 	vmbnet_carrier_update(priv);
+}
+
+/* The service task's control events, under RTNL. */
+void vmbnet_ctl_service(struct vmbnet_priv *priv)
+{
+	if (test_and_clear_bit(VMBNET_EV_OFFER, &priv->events))
+		vmbnet_ctl_configure(priv);
+	if (test_and_clear_bit(VMBNET_EV_LINK, &priv->events))
+		vmbnet_carrier_update(priv);
+	if (test_and_clear_bit(VMBNET_EV_RX_MODE, &priv->events))
+		vmbnet_ctl_rx_mode(priv);
 }

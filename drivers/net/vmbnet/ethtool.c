@@ -130,37 +130,30 @@ static void vmbnet_get_channels(struct net_device *dev,
 	ch->combined_count = priv->num_queues;
 }
 
-/* The endpoint agrees first; the queues restart, addresses and routes stay. */
+/* The endpoint agrees first; the queues restart, addresses and routes stay.
+ * Queues whose rings the transport has yet to bring are used when they come.
+ */
 static int vmbnet_set_channels(struct net_device *dev,
 			       struct ethtool_channels *ch)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	unsigned int n = ch->combined_count;
-	struct vmbnet_rss rss = priv->rss;
+	unsigned int n = ch->combined_count, old = priv->want_queues;
 	int err;
 
 	if (ch->rx_count || ch->tx_count || ch->other_count)
 		return -EINVAL;
 	if (n < 1 || n > vmbnet_queues_max(priv))
 		return -EINVAL;
-	if (n == priv->num_queues) {
-		priv->want_queues = n;
-		return 0;
+	if (n != vmbnet_queues_wanted(priv)) {
+		err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES, n);
+		if (err)
+			return err;
 	}
-
-	err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES, n);
-	if (err)
-		return err;
-	err = vmbnet_set_queues(priv, n);
-	if (err)
-		return err;
 	priv->want_queues = n;
-	/* A default table follows the queue count: tell the endpoint. */
-	if (memcmp(rss.indir, priv->rss.indir, sizeof(rss.indir)) &&
-	    vmbnet_ctl_set_rss(priv, &priv->rss))
-		netdev_warn(dev, "endpoint did not take the RSS table for %u queues\n",
-			    n);
-	return 0;
+	err = vmbnet_queues_apply(priv);
+	if (err)
+		priv->want_queues = old;
+	return err;
 }
 
 /* The attached rings' size, or the next attach's. */
@@ -208,7 +201,7 @@ static int vmbnet_set_ringparam(struct net_device *dev,
 				   "ring size must be a power of two from 64 to 16384 KiB");
 		return -EINVAL;
 	}
-	priv->ring_size = kib << 10;
+	WRITE_ONCE(priv->ring_size, kib << 10);
 	if (kib != cur && rtnl_dereference(priv->ep)) {
 		netdev_info(dev, "new %u KiB rings: the endpoint must attach again\n",
 			    kib);

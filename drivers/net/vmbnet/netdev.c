@@ -20,9 +20,12 @@
 
 static DEFINE_IDA(vmbnet_ida);
 
+static const struct net_device_ops vmbnet_netdev_ops;
+
+/* Ours whether made by ip link (rtnl_link_ops) or by a transport. */
 bool vmbnet_is_vmbnet(const struct net_device *dev)
 {
-	return dev->rtnl_link_ops == &vmbnet_link_ops;
+	return dev->netdev_ops == &vmbnet_netdev_ops;
 }
 
 static int vmbnet_init(struct net_device *dev)
@@ -288,12 +291,35 @@ VISIBLE_IF_KUNIT unsigned int vmbnet_default_queues(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_default_queues);
 
+/* Under RTNL, for ip link and transports alike: queues come in pairs, one
+ * NAPI instance each; carrier comes with an endpoint's link status.
+ */
+static int vmbnet_register(struct net_device *dev)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	unsigned int queues = min(dev->num_tx_queues, dev->num_rx_queues);
+	int err;
+
+	err = netif_set_real_num_tx_queues(dev, queues);
+	if (!err)
+		err = netif_set_real_num_rx_queues(dev, queues);
+	if (err)
+		return err;
+
+	priv->max_frame = VMBNET_MAX_FRAME_LEN;
+	netif_carrier_off(dev);
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+	/* Offloads are wanted: an endpoint that offers them turns them on. */
+	dev->wanted_features |= VMBNET_OFFLOADS;
+	return 0;
+}
+
 static int vmbnet_newlink(struct net *src_net, struct net_device *dev,
 			  struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
-	struct vmbnet_priv *priv = netdev_priv(dev);
-	unsigned int queues = min(dev->num_tx_queues, dev->num_rx_queues);
 	int err;
 
 	/* The core would name it after the kind ("vmbnet%d"); ours is shorter. */
@@ -302,26 +328,47 @@ static int vmbnet_newlink(struct net *src_net, struct net_device *dev,
 	if (!tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 
-	/* Queues come in pairs, one NAPI instance each. */
-	err = netif_set_real_num_tx_queues(dev, queues);
-	if (!err)
-		err = netif_set_real_num_rx_queues(dev, queues);
+	err = vmbnet_register(dev);
 	if (err)
-		return err;
-
-	priv->max_frame = VMBNET_MAX_FRAME_LEN;
-	/* Carrier comes with an endpoint's link status, never before. */
-	netif_carrier_off(dev);
-
-	err = register_netdevice(dev);
-	if (err) {
 		NL_SET_ERR_MSG(extack, "vmbnet: failed to register the device");
-		return err;
-	}
-	/* Offloads are wanted: an endpoint that offers them turns them on. */
-	dev->wanted_features |= VMBNET_OFFLOADS;
-	return 0;
+	return err;
 }
+
+/* A device of a transport's own (a VMBus channel's), under parent, with
+ * up to queues queue pairs. It has no rtnl_link_ops: `ip link del` cannot
+ * take it from under its transport, which destroys it.
+ */
+struct net_device *vmbnet_create(struct device *parent, unsigned int queues)
+{
+	struct net_device *dev;
+	int err;
+
+	if (queues < VMBNET_MIN_QUEUES || queues > VMBNET_MAX_QUEUES)
+		return ERR_PTR(-EINVAL);
+	dev = alloc_netdev_mqs(sizeof(struct vmbnet_priv), "vmb%d",
+			       NET_NAME_ENUM, vmbnet_setup, queues, queues);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	SET_NETDEV_DEV(dev, parent);
+	eth_hw_addr_random(dev);
+
+	rtnl_lock();
+	err = vmbnet_register(dev);
+	rtnl_unlock();
+	if (err) {
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	return dev;
+}
+EXPORT_SYMBOL_NS_GPL(vmbnet_create, VMBNET);
+
+/* Takes a device vmbnet_create() made away, with its endpoint. */
+void vmbnet_destroy(struct net_device *dev)
+{
+	unregister_netdev(dev);
+}
+EXPORT_SYMBOL_NS_GPL(vmbnet_destroy, VMBNET);
 
 struct rtnl_link_ops vmbnet_link_ops __read_mostly = {
 	.kind			= VMBNET_DRV_NAME,

@@ -28,7 +28,7 @@ u64 vmbnet_supported_features(void)
 		f |= F(HOST_USO) | F(GUEST_USO4) | F(GUEST_USO6);
 	return f;
 }
-EXPORT_SYMBOL_IF_KUNIT(vmbnet_supported_features);
+EXPORT_SYMBOL_NS_GPL(vmbnet_supported_features, VMBNET);
 
 /* The netdev offloads the agreed features make possible. */
 netdev_features_t vmbnet_hw_features(u64 features)

@@ -167,6 +167,15 @@ void vmbnet_ring_set_pending(struct vmbnet_ring *r, u32 bytes)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_set_pending);
 
+/* Writer: the reader has moved on since the last reclaim, so it may not
+ * signal the room it made: the caller looks again itself.
+ */
+bool vmbnet_ring_peer_moved(const struct vmbnet_ring *r)
+{
+	return le32_to_cpu(READ_ONCE(r->ctrl->read_index)) != READ_ONCE(r->peer);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_peer_moved);
+
 /* Reader: the next packet, checked against everything the writer could
  * get wrong. -ENODATA when the ring is empty, -EPROTO when it is corrupt.
  * The payload stays in the ring; the peer may still change its bytes, so

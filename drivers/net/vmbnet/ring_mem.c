@@ -8,7 +8,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <kunit/visibility.h>
+#include <linux/module.h>
 
 #include "vmbnet.h"
 
@@ -17,6 +17,9 @@ int vmbnet_ring_mem_alloc(struct vmbnet_ring_mem *m, u32 size)
 	unsigned int data_pages = size >> PAGE_SHIFT;
 	struct page **map;
 	unsigned int i, j;
+
+	if (!vmbnet_ring_size_valid(size))
+		return -EINVAL;
 
 	m->npages = 1 + data_pages;
 	m->pages = kvcalloc(m->npages, sizeof(*m->pages), GFP_KERNEL);
@@ -40,6 +43,8 @@ int vmbnet_ring_mem_alloc(struct vmbnet_ring_mem *m, u32 size)
 	kvfree(map);
 	if (!m->vaddr)
 		goto err_free_pages;
+	m->ctrl = m->vaddr;
+	m->data = m->vaddr + PAGE_SIZE;
 	m->size = size;
 	return 0;
 
@@ -50,7 +55,7 @@ err_free_pages:
 	m->pages = NULL;
 	return -ENOMEM;
 }
-EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_mem_alloc);
+EXPORT_SYMBOL_NS_GPL(vmbnet_ring_mem_alloc, VMBNET);
 
 /* Pages still mapped by user space live on until it unmaps them. */
 void vmbnet_ring_mem_free(struct vmbnet_ring_mem *m)
@@ -65,11 +70,4 @@ void vmbnet_ring_mem_free(struct vmbnet_ring_mem *m)
 	kvfree(m->pages);
 	m->pages = NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_mem_free);
-
-/* A ring over this memory, as its writer or its reader sees it. */
-void vmbnet_ring_mem_attach(struct vmbnet_ring_mem *m, struct vmbnet_ring *r)
-{
-	vmbnet_ring_init(r, m->vaddr, m->vaddr + VMBNET_RING_CTRL_SIZE, m->size);
-}
-EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_mem_attach);
+EXPORT_SYMBOL_NS_GPL(vmbnet_ring_mem_free, VMBNET);

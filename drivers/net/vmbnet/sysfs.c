@@ -7,30 +7,28 @@
 
 #include "vmbnet.h"
 
-const char *vmbnet_endpoint_name(enum vmbnet_endpoint_kind kind)
-{
-	switch (kind) {
-	case VMBNET_ENDPOINT_NONE:
-		return "none";
-	case VMBNET_ENDPOINT_USER:
-		return "user";
-	}
-	return "unknown";
-}
-
+/* "none", or the endpoint's name and what it says of itself. */
 static ssize_t endpoint_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
 {
 	struct vmbnet_priv *priv = netdev_priv(to_net_dev(d));
-	enum vmbnet_endpoint_kind kind = VMBNET_ENDPOINT_NONE;
 	struct vmbnet_endpoint *ep;
+	int len;
 
 	rcu_read_lock();
 	ep = rcu_dereference(priv->ep);
-	if (ep)
-		kind = ep->kind;
+	if (!ep) {
+		len = sysfs_emit(buf, "none");
+	} else {
+		len = sysfs_emit(buf, "%s", ep->ops->name);
+		if (ep->ops->describe) {
+			len += sysfs_emit_at(buf, len, " ");
+			len += ep->ops->describe(ep, buf + len,
+						 PAGE_SIZE - 1 - len);
+		}
+	}
 	rcu_read_unlock();
-	return sysfs_emit(buf, "%s\n", vmbnet_endpoint_name(kind));
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 static DEVICE_ATTR_RO(endpoint);
 

@@ -16,16 +16,6 @@
 #define VMBNET_TX_HDRS	(sizeof(struct vmbnet_msg_hdr) + \
 			 sizeof(struct virtio_net_hdr_mrg_rxbuf))
 
-void vmbnet_signal(struct vmbnet_queue *q)
-{
-	struct vmbnet_tx_stats *ts = &q->tx_stats;
-
-	q->ep->ops->signal(q->ep, q->index);
-	u64_stats_update_begin(&ts->syncp);
-	u64_stats_inc(&ts->kicks);
-	u64_stats_update_end(&ts->syncp);
-}
-
 static void vmbnet_tx_drop(struct vmbnet_queue *q, struct sk_buff *skb)
 {
 	struct vmbnet_tx_stats *ts = &q->tx_stats;
@@ -47,8 +37,7 @@ static bool vmbnet_tx_want_signal(struct vmbnet_queue *q,
 {
 	vmbnet_ring_set_pending(&q->tx, netif_tx_queue_stopped(txq) ?
 				q->priv->tx_thresh : free);
-	return le32_to_cpu(READ_ONCE(q->tx.ctrl->read_index)) !=
-	       READ_ONCE(q->tx.peer);
+	return vmbnet_ring_peer_moved(&q->tx);
 }
 
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)

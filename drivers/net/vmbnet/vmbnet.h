@@ -13,6 +13,8 @@
 #include "compat.h"
 #include "ring.h"
 #include "protocol.h"
+#include "transport.h"
+#include "cdev.h"
 
 #define VMBNET_DRV_NAME		"vmbnet"
 #define VMBNET_DRV_VERSION	"0.1.0"
@@ -25,46 +27,6 @@
 
 struct netlink_ext_ack;
 struct nlattr;
-
-/* What is on the far side of the rings. */
-enum vmbnet_endpoint_kind {
-	VMBNET_ENDPOINT_NONE,
-	VMBNET_ENDPOINT_USER,
-};
-
-struct vmbnet_endpoint;
-
-struct vmbnet_endpoint_ops {
-	/* Something is waiting for the endpoint on queue qid (any context). */
-	void (*signal)(struct vmbnet_endpoint *ep, unsigned int qid);
-	/* The device let go of the endpoint (under RTNL); restart: it wants
-	 * the endpoint back, on new rings (corrupt ring, new ring size).
-	 */
-	void (*detached)(struct vmbnet_endpoint *ep, bool restart);
-};
-
-/* One queue's two rings, as the endpoint's transport provides them. */
-struct vmbnet_endpoint_queue {
-	struct vmbnet_ring_ctrl *tx_ctrl;	/* outbound: driver writes */
-	u8 *tx_data;
-	struct vmbnet_ring_ctrl *rx_ctrl;	/* inbound: driver reads */
-	u8 *rx_data;
-};
-
-/* An endpoint a transport attaches to a device: what it offers and where
- * its rings are. The transport owns it and keeps it alive until
- * vmbnet_detach() returns.
- */
-struct vmbnet_endpoint {
-	const struct vmbnet_endpoint_ops *ops;
-	enum vmbnet_endpoint_kind kind;
-	unsigned int num_queues;	/* queue pairs with rings */
-	u32 ring_size;
-	struct vmbnet_endpoint_queue *queues;
-	/* Set by the driver while attached. */
-	struct net_device __rcu *dev;
-	netdevice_tracker dev_tracker;
-};
 
 struct vmbnet_tx_stats {
 	u64_stats_t packets;
@@ -148,9 +110,13 @@ struct vmbnet_ctl {
 	atomic64_t bad;			/* bad messages from the endpoint */
 };
 
-/* Service task events: work that needs RTNL, asked for from any context. */
+/* Service task events: work that needs RTNL, asked for from any context.
+ * The endpoint's are endpoint.c's, the control protocol's control.c's.
+ */
 enum vmbnet_event {
+	VMBNET_EV_DETACH,		/* the transport let go (rescind) */
 	VMBNET_EV_RESET,		/* a queue broke the ring protocol */
+	VMBNET_EV_QUEUES,		/* rings of more queues arrived */
 	VMBNET_EV_OFFER,		/* an OFFER to agree on */
 	VMBNET_EV_LINK,			/* the endpoint's link status changed */
 	VMBNET_EV_RX_MODE,		/* the rx filter changed */
@@ -166,6 +132,7 @@ struct vmbnet_priv {
 	unsigned int max_queues;	/* queue pairs the device has */
 	unsigned int want_queues;	/* ethtool -L: kept across endpoints */
 	unsigned int num_queues;	/* in use with the endpoint */
+	unsigned int ep_queues;		/* with the endpoint's rings set up */
 	u32 ring_size;			/* ethtool -G: for the next attach */
 	bool running;			/* endpoint attached: NAPI serves its rings */
 	bool tx_ready;			/* running and agreed: xmit may send */
@@ -199,18 +166,22 @@ int vmbnet_validate(struct nlattr *tb[], struct nlattr *data[],
 unsigned int vmbnet_default_queues(void);
 #endif
 
-/* endpoint.c: attach, detach, start and stop under RTNL. */
-int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep);
-void vmbnet_detach(struct vmbnet_endpoint *ep);
+/* endpoint.c: the transport API's side in the device, the service task. */
 void vmbnet_detach_locked(struct vmbnet_priv *priv, bool restart);
-void vmbnet_endpoint_kick(struct vmbnet_endpoint *ep, unsigned int qid);
-void vmbnet_start(struct vmbnet_priv *priv);
-void vmbnet_stop(struct vmbnet_priv *priv);
-int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n);
-unsigned int vmbnet_queues_max(const struct vmbnet_priv *priv);
+void vmbnet_signal(struct vmbnet_queue *q);
 void vmbnet_queue_broken(struct vmbnet_queue *q, const char *what);
 void vmbnet_schedule(struct vmbnet_priv *priv, enum vmbnet_event ev);
 void vmbnet_service(struct work_struct *work);
+
+/* queues.c: how many queues, their start and stop, the carrier. */
+unsigned int vmbnet_queues_max(const struct vmbnet_priv *priv);
+unsigned int vmbnet_queues_wanted(const struct vmbnet_priv *priv);
+int vmbnet_queues_apply(struct vmbnet_priv *priv);
+void vmbnet_queues_update(struct vmbnet_priv *priv);
+int vmbnet_queues_attach(struct vmbnet_priv *priv, struct vmbnet_endpoint *ep);
+void vmbnet_queues_start(struct vmbnet_priv *priv);
+void vmbnet_queues_detach(struct vmbnet_priv *priv);
+void vmbnet_queues_release(struct vmbnet_priv *priv);
 void vmbnet_carrier_update(struct vmbnet_priv *priv);
 
 /* control.c: the control protocol's driver side. */
@@ -218,11 +189,10 @@ void vmbnet_ctl_init(struct vmbnet_priv *priv);
 void vmbnet_ctl_attached(struct vmbnet_priv *priv);
 void vmbnet_ctl_detached(struct vmbnet_priv *priv);
 void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len);
-void vmbnet_ctl_configure(struct vmbnet_priv *priv);
+void vmbnet_ctl_service(struct vmbnet_priv *priv);
 int vmbnet_ctl_set_value(struct vmbnet_priv *priv, u16 type, u32 value);
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
-void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv);
 const char *vmbnet_ctl_name(u16 type);
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o);
@@ -237,7 +207,6 @@ int vmbnet_rss_set_flow_hash(u32 *hash_types, u32 flow_type, u64 fields);
 /* tx.c */
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
 bool vmbnet_tx_complete(struct vmbnet_queue *q);
-void vmbnet_signal(struct vmbnet_queue *q);
 
 /* rx.c */
 int vmbnet_poll(struct napi_struct *napi, int budget);
@@ -245,23 +214,10 @@ int vmbnet_rx_pool_create(struct vmbnet_queue *q);
 void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 
 /* offload.c */
-u64 vmbnet_supported_features(void);
 netdev_features_t vmbnet_hw_features(u64 features);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 			u32 frame_len, u64 features);
 bool vmbnet_rx_gso_proto_ok(const struct sk_buff *skb, u8 gso_type);
-
-/* ring_mem.c: the pages behind one ring, for transports that allocate them. */
-struct vmbnet_ring_mem {
-	struct page **pages;	/* control page, then data pages */
-	unsigned int npages;
-	void *vaddr;		/* control page, then the data pages twice */
-	u32 size;		/* data bytes */
-};
-
-int vmbnet_ring_mem_alloc(struct vmbnet_ring_mem *m, u32 size);
-void vmbnet_ring_mem_free(struct vmbnet_ring_mem *m);
-void vmbnet_ring_mem_attach(struct vmbnet_ring_mem *m, struct vmbnet_ring *r);
 
 /* ethtool.c: one queue's counters, in this order (ethtool -S's too). */
 enum vmbnet_queue_stat {
@@ -285,10 +241,5 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out);
 
 /* sysfs.c */
 extern const struct attribute_group vmbnet_sysfs_group;
-const char *vmbnet_endpoint_name(enum vmbnet_endpoint_kind kind);
-
-/* cdev.c */
-int vmbnet_cdev_init(void);
-void vmbnet_cdev_exit(void);
 
 #endif /* _VMBNET_H */

@@ -162,3 +162,4 @@ kunit_test_suite(vmbnet_link_suite);
 MODULE_DESCRIPTION("KUnit tests for vmbnet");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(VMBNET);

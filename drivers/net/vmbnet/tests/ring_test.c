@@ -22,8 +22,8 @@ static int ring_test_init(struct kunit *test)
 
 	if (!f || vmbnet_ring_mem_alloc(&f->mem, TEST_RING_SIZE))
 		return -ENOMEM;
-	vmbnet_ring_mem_attach(&f->mem, &f->w);
-	vmbnet_ring_mem_attach(&f->mem, &f->r);
+	vmbnet_ring_init(&f->w, f->mem.ctrl, f->mem.data, f->mem.size);
+	vmbnet_ring_init(&f->r, f->mem.ctrl, f->mem.data, f->mem.size);
 	f->ctrl = f->mem.vaddr;
 	f->ctrl->feature_bits = cpu_to_le32(VMBNET_RING_F_PENDING_SEND_SZ);
 	test->priv = f;

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmbnet: the device's queue pairs. How many it uses, starting and stopping
+ * them, and the carrier they imply, all under RTNL. NAPI serves the rings
+ * whenever an endpoint is attached, up or down, since control messages
+ * travel on queue 0; frames only flow once the control protocol has
+ * agreed (control.c) and the device is up.
+ */
+
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "vmbnet.h"
+
+/* The most queue pairs the device may use with its endpoint: its own, the
+ * rings the transport can bring and what the endpoint offered. ethtool -l
+ * shows it as the maximum, SET_QUEUES asks the endpoint for up to it.
+ */
+unsigned int vmbnet_queues_max(const struct vmbnet_priv *priv)
+{
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	unsigned int n = priv->max_queues;
+
+	if (ep) {
+		n = min(n, ep->max_queues);
+		if (priv->ctl.state == VMBNET_CTL_READY ||
+		    priv->ctl.state == VMBNET_CTL_OFFERED) {
+			if (!(le64_to_cpu(priv->ctl.offer.features) &
+			      BIT_ULL(VMBNET_F_MQ)))
+				n = 1;
+			n = min(n, le32_to_cpu(priv->ctl.offer.max_queues));
+		}
+	}
+	return n;
+}
+
+/* What the device asks the endpoint for: the user's choice (ethtool -L,
+ * kept across endpoints) within the maximum.
+ */
+unsigned int vmbnet_queues_wanted(const struct vmbnet_priv *priv)
+{
+	return min(priv->want_queues, vmbnet_queues_max(priv));
+}
+
+/* What it uses: the queues wanted whose rings are there. */
+static unsigned int vmbnet_queues_target(const struct vmbnet_priv *priv)
+{
+	return max(1U, min(vmbnet_queues_wanted(priv), priv->ep_queues));
+}
+
+/* Carrier: an endpoint that agreed and says its link is up. */
+void vmbnet_carrier_update(struct vmbnet_priv *priv)
+{
+	bool up;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&priv->ctl.lock);
+	up = priv->running && priv->ctl.state == VMBNET_CTL_READY &&
+	     priv->ctl.link_up;
+	spin_unlock_bh(&priv->ctl.lock);
+
+	if (up == netif_carrier_ok(priv->dev))
+		return;
+	netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
+	if (up)
+		netif_carrier_on(priv->dev);
+	else
+		netif_carrier_off(priv->dev);
+}
+
+/* Queues live: the device has an endpoint. */
+static void vmbnet_start(struct vmbnet_priv *priv)
+{
+	unsigned int i;
+
+	if (priv->running || !rtnl_dereference(priv->ep))
+		return;
+
+	for (i = 0; i < priv->num_queues; i++) {
+		napi_enable(&priv->queues[i].napi);
+		/* Whatever the endpoint wrote while we were stopped. */
+		napi_schedule(&priv->queues[i].napi);
+	}
+	priv->running = true;
+	/* Frames go out only once the endpoint agreed (see control.c). */
+	WRITE_ONCE(priv->tx_ready, vmbnet_ready(priv));
+	netif_tx_start_all_queues(priv->dev);
+	vmbnet_carrier_update(priv);
+}
+
+static void vmbnet_stop(struct vmbnet_priv *priv)
+{
+	unsigned int i;
+
+	if (!priv->running)
+		return;
+
+	priv->running = false;
+	WRITE_ONCE(priv->tx_ready, false);
+	vmbnet_carrier_update(priv);
+	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
+	netif_tx_disable(priv->dev);
+	for (i = 0; i < priv->num_queues; i++)
+		napi_disable(&priv->queues[i].napi);
+}
+
+/* Uses n queue pairs: the others stop, with whatever they held. The RSS
+ * table follows unless the user set one.
+ */
+static int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n)
+{
+	struct net_device *dev = priv->dev;
+	bool was_running = priv->running;
+	int err;
+
+	vmbnet_stop(priv);
+	err = netif_set_real_num_tx_queues(dev, n);
+	if (!err)
+		err = netif_set_real_num_rx_queues(dev, n);
+	if (!err) {
+		priv->num_queues = n;
+		if (!netif_is_rxfh_configured(dev))
+			vmbnet_rss_set_default_indir(&priv->rss, n);
+	} else {
+		/* Both counts back as they were. */
+		netif_set_real_num_tx_queues(dev, priv->num_queues);
+	}
+	if (was_running)
+		vmbnet_start(priv);
+	return err;
+}
+
+/* Uses as many queues as wanted and there: after an agreement, an
+ * ethtool -L or a queue's rings arriving. A new default RSS table goes to
+ * an endpoint that agreed.
+ */
+int vmbnet_queues_apply(struct vmbnet_priv *priv)
+{
+	unsigned int n = vmbnet_queues_target(priv);
+	struct vmbnet_rss rss = priv->rss;
+	int err;
+
+	ASSERT_RTNL();
+	if (n == priv->num_queues)
+		return 0;
+	err = vmbnet_set_queues(priv, n);
+	if (err)
+		return err;
+	netif_info(priv, ifup, priv->dev, "%u queues in use\n", n);
+	if (vmbnet_ready(priv) &&
+	    memcmp(rss.indir, priv->rss.indir, sizeof(rss.indir)) &&
+	    vmbnet_ctl_set_rss(priv, &priv->rss))
+		netdev_warn(priv->dev, "endpoint did not take the RSS table for %u queues\n",
+			    n);
+	return 0;
+}
+
+static void vmbnet_queue_rings_init(struct vmbnet_queue *q,
+				    struct vmbnet_endpoint *ep)
+{
+	struct vmbnet_endpoint_queue *eq = &ep->queues[q->index];
+
+	q->ep = ep;
+	vmbnet_ring_init(&q->tx, eq->tx_ctrl, eq->tx_data, ep->ring_size);
+	vmbnet_ring_init(&q->rx, eq->rx_ctrl, eq->rx_data, ep->ring_size);
+	/* BQL counts what is in this ring, so it starts over with it. */
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->priv->dev, q->index));
+	q->broken = false;
+}
+
+/* Rings the endpoint brought since the last look (ep->num_queues grows as
+ * a transport's queues arrive): set up, and used if wanted.
+ */
+void vmbnet_queues_update(struct vmbnet_priv *priv)
+{
+	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
+	unsigned int n;
+
+	ASSERT_RTNL();
+	if (!ep)
+		return;
+	n = min(READ_ONCE(ep->num_queues), priv->max_queues);
+	for (; priv->ep_queues < n; priv->ep_queues++)
+		vmbnet_queue_rings_init(&priv->queues[priv->ep_queues], ep);
+	if (vmbnet_queues_apply(priv))
+		netdev_warn(priv->dev, "cannot use the endpoint's new queues\n");
+}
+
+/* The largest frame is what a ring takes four of: a 1 MiB ring takes 64 KiB
+ * GSO frames, the smallest (64 KiB) ones 16 KiB frames.
+ */
+static void vmbnet_set_frame_limits(struct vmbnet_priv *priv, u32 ring_size)
+{
+	u32 hdrs = sizeof(struct vmbnet_msg_hdr) +
+		   sizeof(struct virtio_net_hdr_mrg_rxbuf);
+
+	priv->max_frame = min_t(u32, VMBNET_MAX_FRAME_LEN,
+				ring_size / 4 - vmbnet_ring_pkt_size(hdrs));
+	priv->tx_thresh = vmbnet_ring_pkt_size(hdrs + priv->max_frame);
+	netif_set_tso_max_size(priv->dev, priv->max_frame - VLAN_ETH_HLEN);
+}
+
+/* A new endpoint's rings, before it is published: the queues that have
+ * them, the frame size they take.
+ */
+int vmbnet_queues_attach(struct vmbnet_priv *priv, struct vmbnet_endpoint *ep)
+{
+	unsigned int n = min(ep->num_queues, priv->max_queues);
+
+	vmbnet_set_frame_limits(priv, ep->ring_size);
+	for (priv->ep_queues = 0; priv->ep_queues < n; priv->ep_queues++)
+		vmbnet_queue_rings_init(&priv->queues[priv->ep_queues], ep);
+	return vmbnet_set_queues(priv, vmbnet_queues_target(priv));
+}
+
+/* ... and once published: the queues start, the conversation opens. */
+void vmbnet_queues_start(struct vmbnet_priv *priv)
+{
+	vmbnet_start(priv);
+	vmbnet_ctl_attached(priv);
+}
+
+/* Before the endpoint goes: nothing runs on its rings after this. */
+void vmbnet_queues_detach(struct vmbnet_priv *priv)
+{
+	vmbnet_stop(priv);
+}
+
+/* After it went, and no reader of ep is left. */
+void vmbnet_queues_release(struct vmbnet_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->max_queues; i++)
+		priv->queues[i].ep = NULL;
+	priv->ep_queues = 0;
+	priv->features = 0;
+	vmbnet_update_features(priv);
+	vmbnet_update_mtu_range(priv);
+}
