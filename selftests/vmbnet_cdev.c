@@ -146,8 +146,8 @@ static void test_queue_fd(void)
 {
 	struct vmbnet_endpoint ep;
 	struct vmbnet_config cfg;
-	struct vmbnet_ring_ctrl *out;
-	u32 word = 1, size;
+	struct vmbnet_ring_ctrl *out, *in;
+	u32 word = 1, size, ps;
 	char buf[16];
 	void *m;
 	int qfd, err;
@@ -181,13 +181,34 @@ static void test_queue_fd(void)
 		;
 	result(errno == EAGAIN, "non-blocking read without a signal: EAGAIN");
 
-	size = VMBNET_RING_CTRL_SIZE + ep.ring_size;
-	m = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE, qfd, 0);
+	ps = sysconf(_SC_PAGESIZE);
+	size = vmbnet_mmap_offset(VMBNET_MMAP_END, ep.ring_size, ps);
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, qfd, 0);
 	result(m == MAP_FAILED && errno == EINVAL, "private mapping: EINVAL");
-	m = mmap(NULL, 2 * size + 4096, PROT_READ | PROT_WRITE, MAP_SHARED, qfd, 0);
+	m = mmap(NULL, size + ps, PROT_READ | PROT_WRITE, MAP_SHARED, qfd, 0);
 	result(m == MAP_FAILED && errno == EINVAL, "mapping past the end: EINVAL");
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, qfd, 2 * (off_t)size);
+	m = mmap(NULL, ps, PROT_READ, MAP_SHARED, qfd, size);
 	result(m == MAP_FAILED && errno == EINVAL, "offset past the end: EINVAL");
+	m = mmap(NULL, size, PROT_READ, MAP_SHARED, qfd, 0);
+	result(m != MAP_FAILED, "the whole file maps: %s", strerror(errno));
+	if (m != MAP_FAILED) {
+		/* Each control page is where the helper says: a mark made
+		 * through libvmbnet's mapping shows through this one.
+		 */
+		in = (void *)((char *)m + vmbnet_mmap_offset(VMBNET_MMAP_RX_CTRL,
+							     ep.ring_size, ps));
+		out = (void *)((char *)m + vmbnet_mmap_offset(VMBNET_MMAP_TX_CTRL,
+							      ep.ring_size, ps));
+		ep.queues[0].tx.ctrl->reserved1[0] = cpu_to_le32(0x1b);
+		ep.queues[0].rx.ctrl->reserved1[0] = cpu_to_le32(0x0b);
+		result(le32_to_cpu(in->reserved1[0]) == 0x1b,
+		       "inbound control page at vmbnet_mmap_offset(RX_CTRL)");
+		result(le32_to_cpu(out->reserved1[0]) == 0x0b,
+		       "outbound control page at vmbnet_mmap_offset(TX_CTRL)");
+		ep.queues[0].tx.ctrl->reserved1[0] = 0;
+		ep.queues[0].rx.ctrl->reserved1[0] = 0;
+		munmap(m, size);
+	}
 	out = ep.queues[0].rx.ctrl;
 	result(le32_to_cpu(out->feature_bits) & VMBNET_RING_F_PENDING_SEND_SZ,
 	       "outbound ring: the driver offers pending_send_sz");

@@ -49,4 +49,10 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
  * into ops of their own (6.17, and backported to Debian's 6.12).
  */
 
+/* hv_vmbus exports it for uio_hv_generic, whose rescind callback vmbnet_hv
+ * shares, but declares it only in its private header (6.1 and 6.12 alike).
+ */
+struct hv_device;
+void vmbus_device_unregister(struct hv_device *device_obj);
+
 #endif /* _VMBNET_COMPAT_H */

@@ -19,7 +19,7 @@
  * is added.
  */
 #define VMBNET_API_MAJOR	0
-#define VMBNET_API_MINOR	2
+#define VMBNET_API_MINOR	3
 
 struct vmbnet_version {
 	__u32 major;
@@ -27,10 +27,17 @@ struct vmbnet_version {
 };
 
 /*
- * Rings: the VMBus ring format. A queue has two rings, each a 4 KiB control
- * page (struct hv_ring_buffer's layout) followed by a data area of
- * ring_size bytes (a power of two). Indices are byte offsets into the data
- * area, always 8-byte aligned. The writer never fills a ring completely, so
+ * The VMBus device class of vmbnet channels, as written to
+ * /sys/bus/vmbus/drivers/vmbnet_hv/new_id (vmbnet_hv.ko binds it).
+ */
+#define VMBNET_VMBUS_CLASS_ID	"999cb72e-98a1-4692-a551-09cddcda8c0a"
+
+/*
+ * Rings: the VMBus ring format. A queue has two rings, each a control page
+ * (struct hv_ring_buffer's layout: VMBNET_RING_CTRL_SIZE bytes at the start
+ * of a page of the kernel's size) followed by a data area of ring_size
+ * bytes (a power of two). Indices are byte offsets into the data area,
+ * always 8-byte aligned. The writer never fills a ring completely, so
  * write_index == read_index means empty.
  */
 #define VMBNET_RING_CTRL_SIZE		4096
@@ -270,9 +277,10 @@ struct vmbnet_attach {
  * A queue descriptor, uio-style:
  *  - mmap: the file is the outbound ring (driver -> endpoint: what the
  *    device transmits) then the inbound ring (endpoint -> driver: what it
- *    receives), each VMBNET_RING_CTRL_SIZE of control then ring_size of
- *    data; any page-aligned window may be mapped, so that each data area
- *    can be mapped twice back to back;
+ *    receives), each a control page then ring_size of data, where a page is
+ *    the kernel's (sysconf(_SC_PAGESIZE)): vmbnet_mmap_offset() says where
+ *    each part starts. Any page-aligned window may be mapped, so that each
+ *    data area can be mapped twice back to back;
  *  - write of 4 bytes: a kick, the driver looks at both rings;
  *  - read of 4 bytes: waits for the driver's signal and returns the count
  *    of signals so far (EAGAIN with O_NONBLOCK);
@@ -282,6 +290,25 @@ struct vmbnet_attach {
  *    /dev/vmbnet), EIO if another endpoint replaced this one or the device
  *    was deleted.
  */
+enum vmbnet_mmap_part {
+	VMBNET_MMAP_TX_CTRL,	/* outbound ring: control page */
+	VMBNET_MMAP_TX_DATA,	/* outbound ring: data */
+	VMBNET_MMAP_RX_CTRL,	/* inbound ring: control page */
+	VMBNET_MMAP_RX_DATA,	/* inbound ring: data */
+	VMBNET_MMAP_END,	/* the file's size */
+};
+
+/* Where part starts in a queue descriptor, for rings of ring_size bytes
+ * and the kernel's page_size (a power of two, at most ring_size).
+ */
+static __inline__ __u64
+vmbnet_mmap_offset(enum vmbnet_mmap_part part, __u32 ring_size, __u32 page_size)
+{
+	__u64 ring = (__u64)page_size + ring_size;
+
+	return (part / 2) * ring + (part % 2) * (__u64)page_size;
+}
+
 #define VMBNET_IOC_MAGIC	0xBA
 
 /* Reports the interface version; works on any open /dev/vmbnet. */

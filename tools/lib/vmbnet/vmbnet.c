@@ -100,24 +100,25 @@ void vmbnet_get_state(const struct vmbnet_endpoint *ep, struct vmbnet_dev_state 
 }
 
 /*
- * One ring at file offset off: its control page and data, then the data
- * again right behind, so that a packet that wraps is contiguous.
+ * One ring at file offset off: its control page (ps bytes, the kernel's page
+ * size) and data, then the data again right behind, so that a packet that
+ * wraps is contiguous.
  */
-static int map_ring(int fd, uint8_t *at, off_t off, uint32_t size)
+static int map_ring(int fd, uint8_t *at, off_t off, uint32_t ps, uint32_t size)
 {
-	if (mmap(at, VMBNET_RING_CTRL_SIZE + size, PROT_READ | PROT_WRITE,
+	if (mmap(at, ps + size, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED)
 		return -errno;
-	if (mmap(at + VMBNET_RING_CTRL_SIZE + size, size, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, fd, off + VMBNET_RING_CTRL_SIZE) == MAP_FAILED)
+	if (mmap(at + ps + size, size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, off + ps) == MAP_FAILED)
 		return -errno;
 	return 0;
 }
 
 static int map_queue(struct vmbnet_endpoint *ep, struct vmbnet_queue *q)
 {
-	size_t ring_span = VMBNET_RING_CTRL_SIZE + 2 * (size_t)ep->ring_size;
-	off_t in_off = VMBNET_RING_CTRL_SIZE + ep->ring_size;
+	uint32_t ps = sysconf(_SC_PAGESIZE), size = ep->ring_size;
+	size_t ring_span = ps + 2 * (size_t)size;
 	struct vmbnet_ring_ctrl *ctrl;
 	uint8_t *base;
 	int err;
@@ -131,16 +132,18 @@ static int map_queue(struct vmbnet_endpoint *ep, struct vmbnet_queue *q)
 	if (base == MAP_FAILED)
 		return -errno;
 	q->map = base;
-	err = map_ring(q->fd, base, 0, ep->ring_size);
+	err = map_ring(q->fd, base, vmbnet_mmap_offset(VMBNET_MMAP_TX_CTRL, size, ps),
+		       ps, size);
 	if (!err)
-		err = map_ring(q->fd, base + ring_span, in_off, ep->ring_size);
+		err = map_ring(q->fd, base + ring_span,
+			       vmbnet_mmap_offset(VMBNET_MMAP_RX_CTRL, size, ps), ps, size);
 	if (err)
 		return err;
 
-	vmbnet_ring_init(&q->rx, base, base + VMBNET_RING_CTRL_SIZE, ep->ring_size);
+	/* The driver's outbound ring is our inbound one, and the reverse. */
+	vmbnet_ring_init(&q->rx, base, base + ps, size);
 	ctrl = (void *)(base + ring_span);
-	vmbnet_ring_init(&q->tx, ctrl, base + ring_span + VMBNET_RING_CTRL_SIZE,
-			 ep->ring_size);
+	vmbnet_ring_init(&q->tx, ctrl, base + ring_span + ps, size);
 	/* We write this ring, and set pending_send_sz when it is full. */
 	ctrl->feature_bits = cpu_to_le32(VMBNET_RING_F_PENDING_SEND_SZ);
 	return 0;

@@ -2,6 +2,7 @@
 /* KUnit tests for vmbnet's VMBus-format rings. */
 
 #include <kunit/test.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "../vmbnet.h"
@@ -270,6 +271,42 @@ struct ring_corruption {
 	bool writer;	/* seen by the writer (read_index) or the reader */
 };
 
+/* The queue file's layout (uapi vmbnet_mmap_offset()) on 4K, 16K and 64K
+ * pages: each part page-aligned, the data a control page on, the two rings
+ * back to back. On this kernel, it is what the driver's ring memory is.
+ */
+static void vmbnet_ring_mmap_layout(struct kunit *test)
+{
+	static const u32 page_sizes[] = { SZ_4K, SZ_16K, SZ_64K };
+	static const u32 ring_sizes[] = { VMBNET_RING_SIZE_MIN, SZ_1M };
+	struct ring_fixture *f = test->priv;
+	unsigned int i, j;
+	u64 ps, rs;
+
+	for (i = 0; i < ARRAY_SIZE(page_sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(ring_sizes); j++) {
+			ps = page_sizes[i];
+			rs = ring_sizes[j];
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_TX_CTRL, rs, ps), 0);
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_TX_DATA, rs, ps), ps);
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_RX_CTRL, rs, ps),
+					ps + rs);
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_RX_DATA, rs, ps),
+					2 * ps + rs);
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_END, rs, ps),
+					2 * (ps + rs));
+			KUNIT_EXPECT_EQ(test, vmbnet_mmap_offset(VMBNET_MMAP_RX_DATA,
+								 rs, ps) % ps, 0);
+		}
+	}
+	/* A ring of the driver's own is one control page and its data pages. */
+	KUNIT_EXPECT_EQ(test, (u64)f->mem.npages * PAGE_SIZE,
+			vmbnet_mmap_offset(VMBNET_MMAP_RX_CTRL, f->mem.size, PAGE_SIZE));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)f->mem.data,
+			    f->mem.vaddr + vmbnet_mmap_offset(VMBNET_MMAP_TX_DATA,
+							      f->mem.size, PAGE_SIZE));
+}
+
 static void corrupt_write_unaligned(struct ring_fixture *f)
 {
 	f->ctrl->write_index = cpu_to_le32(le32_to_cpu(f->ctrl->write_index) + 4);
@@ -392,6 +429,7 @@ static struct kunit_case vmbnet_ring_cases[] = {
 	KUNIT_CASE(vmbnet_ring_pending_send_sz),
 	KUNIT_CASE(vmbnet_ring_reclaim_counts),
 	KUNIT_CASE(vmbnet_ring_sizes),
+	KUNIT_CASE(vmbnet_ring_mmap_layout),
 	KUNIT_CASE_PARAM(vmbnet_ring_corruption, ring_corruption_gen_params),
 	{}
 };
