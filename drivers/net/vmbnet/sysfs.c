@@ -4,6 +4,7 @@
 #include <linux/device.h>
 #include <linux/netdevice.h>
 #include <linux/sysfs.h>
+#include <kunit/visibility.h>
 
 #include "vmbnet.h"
 
@@ -41,3 +42,4 @@ const struct attribute_group vmbnet_sysfs_group = {
 	.name	= "vmbnet",
 	.attrs	= vmbnet_sysfs_attrs,
 };
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_sysfs_group);
