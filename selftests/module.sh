@@ -6,6 +6,9 @@ require_root
 
 unload() {
 	cleanup
+	if lsmod | grep -q '^vmbnet_hv '; then
+		rmmod vmbnet_hv
+	fi
 	if lsmod | grep -q '^vmbnet '; then
 		rmmod vmbnet
 	fi
@@ -74,11 +77,41 @@ loop_with_devices() {
 	done
 }
 
+# vmbnet_hv.ko: the VMBus transport, a module of its own.
+hv_module_info() {
+	local info
+
+	info=$(modinfo vmbnet_hv) || fail "no vmbnet_hv.ko"
+	echo "$info"
+	echo "$info" | grep -qx 'depends: *hv_vmbus,vmbnet' || fail "depends is not hv_vmbus,vmbnet"
+	echo "$info" | grep -qx 'import_ns: *VMBNET' || fail "does not import VMBNET"
+	echo "$info" | grep -qE '^alias: *vmbus:[0-9a-f]{32}$' || fail "no vmbus: alias"
+	# vmbnet itself loads on any machine.
+	case ",$(modinfo -F depends vmbnet)," in
+	*,hv_vmbus,*) fail "vmbnet.ko depends on hv_vmbus" ;;
+	esac
+}
+
+# No Hyper-V here: hv_vmbus, and so vmbnet_hv, refuse to load. That must
+# be a clean error (the runner fails on any kernel report), and vmbnet
+# must work on.
+hv_module_without_hyperv() {
+	unload
+	! modprobe vmbnet_hv 2>/dev/null || fail "vmbnet_hv loaded without Hyper-V"
+	lsmod | grep -q '^vmbnet_hv ' && fail "vmbnet_hv is loaded"
+	modprobe vmbnet
+	ip link add vmbtest0 type vmbnet
+	ip link set vmbtest0 up
+	expect_eq "endpoint" none "$(cat /sys/class/net/vmbtest0/vmbnet/endpoint)"
+}
+
 run_test "load/unload 20 times" load_unload_loop
 run_test "/dev/vmbnet is a char device, mode 0600" miscdev_mode
 run_test "VERSION ioctl reports the uapi version" version_ioctl
 run_test "ip link add type vmbnet loads the module" autoload_on_link_add
 run_test "rmmod with devices present, in two netns" rmmod_with_devices
 run_test "load, add, up, address, rmmod x5" loop_with_devices
+run_test "vmbnet_hv.ko: depends on hv_vmbus and vmbnet, imports VMBNET, vmbus alias" hv_module_info
+run_test "vmbnet_hv without Hyper-V: a clean refusal, vmbnet unharmed" hv_module_without_hyperv
 unload
 ksft_finish
