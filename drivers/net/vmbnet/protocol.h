@@ -10,6 +10,7 @@
 
 u32 vmbnet_ctl_size(u16 type);
 int vmbnet_ctl_check(u16 type, const void *body, u32 len);
+/* toeplitz.c: for endpoints and tests, not in vmbnet.ko. */
 u32 vmbnet_toeplitz(const u8 *key, u32 key_len, const u8 *in, u32 len);
 
 #endif /* _VMBNET_PROTOCOL_H */

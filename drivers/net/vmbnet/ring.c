@@ -58,18 +58,6 @@ static bool ring_index_valid(const struct vmbnet_ring *r, u32 index)
 	return index < r->size && !(index & 7);
 }
 
-/* Writer: catch up with the reader and say how much room there is. For a
- * writer whose completions run in another context, this is
- * vmbnet_ring_reclaim() there instead.
- */
-int vmbnet_ring_free(struct vmbnet_ring *r, u32 *free)
-{
-	u32 bytes;
-
-	return vmbnet_ring_reclaim(r, &bytes, free);
-}
-EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_free);
-
 /* Writer's completion side, which may run beside the writer: how many
  * bytes the reader consumed since last time, and the room there is now.
  * Only this moves the position the writer may fill up to, so the writer

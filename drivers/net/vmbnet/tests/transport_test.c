@@ -230,7 +230,7 @@ static bool wait_ms(bool (*cond)(struct test_host *h, unsigned long arg),
 	while (!cond(h, arg)) {
 		if (time_after(jiffies, end))
 			return false;
-		msleep(5);
+		usleep_range(5000, 10000);
 	}
 	return true;
 }
