@@ -148,7 +148,7 @@ static void test_queue_fd(void)
 	struct vmbnet_config cfg;
 	struct vmbnet_ring_ctrl *out, *in;
 	u32 word = 1, size, ps;
-	char buf[16];
+	char buf[64], want[64];
 	void *m;
 	int qfd, err;
 
@@ -164,7 +164,9 @@ static void test_queue_fd(void)
 	result(ep.ring_size == VMBNET_RING_SIZE_DEFAULT, "default ring size %u",
 	       ep.ring_size);
 	read_sysfs("endpoint", buf, sizeof(buf));
-	result(!strcmp(buf, "user"), "sysfs endpoint while attached: %s", buf);
+	snprintf(want, sizeof(want), "user pid=%d", (int)getpid());
+	result(!strcmp(buf, want), "sysfs endpoint while attached: '%s' (want '%s')",
+	       buf, want);
 
 	result(ioctl(ep.fd, VMBNET_IOC_ATTACH, &(struct vmbnet_attach){ .num_queues = 1 }) &&
 	       errno == EBUSY, "second ATTACH on one descriptor: EBUSY");
@@ -190,7 +192,8 @@ static void test_queue_fd(void)
 	m = mmap(NULL, ps, PROT_READ, MAP_SHARED, qfd, size);
 	result(m == MAP_FAILED && errno == EINVAL, "offset past the end: EINVAL");
 	m = mmap(NULL, size, PROT_READ, MAP_SHARED, qfd, 0);
-	result(m != MAP_FAILED, "the whole file maps: %s", strerror(errno));
+	result(m != MAP_FAILED, "the whole file maps%s%s", m == MAP_FAILED ? ": " : "",
+	       m == MAP_FAILED ? strerror(errno) : "");
 	if (m != MAP_FAILED) {
 		/* Each control page is where the helper says: a mark made
 		 * through libvmbnet's mapping shows through this one.

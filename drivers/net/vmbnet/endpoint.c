@@ -77,20 +77,28 @@ void vmbnet_detach(struct vmbnet_endpoint *ep)
 }
 EXPORT_SYMBOL_NS_GPL(vmbnet_detach, VMBNET);
 
-/* The same from any context (a channel rescinded): the service task lets
- * go, and ops->detached says when. The device stops using the rings then.
+/* Asks ep's device, if it has one, for the service task's ev. Any context:
+ * RCU keeps the device until vmbnet_detach_locked() has synchronized.
  */
-void vmbnet_detach_async(struct vmbnet_endpoint *ep)
+static void vmbnet_ep_schedule(struct vmbnet_endpoint *ep, enum vmbnet_event ev)
 {
 	struct net_device *dev;
 
 	rcu_read_lock();
 	dev = rcu_dereference(ep->dev);
-	if (dev) {
-		WRITE_ONCE(ep->detach_pending, true);
-		vmbnet_schedule(netdev_priv(dev), VMBNET_EV_DETACH);
-	}
+	if (dev)
+		vmbnet_schedule(netdev_priv(dev), ev);
 	rcu_read_unlock();
+}
+
+/* The same as vmbnet_detach() from any context (a channel rescinded): the
+ * service task lets go, and ops->detached says when. The device stops
+ * using the rings then.
+ */
+void vmbnet_detach_async(struct vmbnet_endpoint *ep)
+{
+	WRITE_ONCE(ep->detach_pending, true);
+	vmbnet_ep_schedule(ep, VMBNET_EV_DETACH);
 }
 EXPORT_SYMBOL_NS_GPL(vmbnet_detach_async, VMBNET);
 
@@ -99,14 +107,8 @@ EXPORT_SYMBOL_NS_GPL(vmbnet_detach_async, VMBNET);
  */
 void vmbnet_queues_added(struct vmbnet_endpoint *ep, unsigned int num_queues)
 {
-	struct net_device *dev;
-
 	WRITE_ONCE(ep->num_queues, min(num_queues, ep->max_queues));
-	rcu_read_lock();
-	dev = rcu_dereference(ep->dev);
-	if (dev)
-		vmbnet_schedule(netdev_priv(dev), VMBNET_EV_QUEUES);
-	rcu_read_unlock();
+	vmbnet_ep_schedule(ep, VMBNET_EV_QUEUES);
 }
 EXPORT_SYMBOL_NS_GPL(vmbnet_queues_added, VMBNET);
 

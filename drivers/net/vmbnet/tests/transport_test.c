@@ -359,21 +359,35 @@ static int transport_test_init(struct kunit *test)
 {
 	struct test_host *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	unsigned int q;
+	int err = -ENOMEM;
 
 	if (!h)
 		return -ENOMEM;
 	for (q = 0; q < HOST_QUEUES; q++) {
 		h->chans[q].host = h;
 		h->chans[q].qid = q;
-		if (vmbnet_ring_mem_alloc(&h->out[q], HOST_RING_SIZE) ||
-		    vmbnet_ring_mem_alloc(&h->in[q], HOST_RING_SIZE))
+		err = vmbnet_ring_mem_alloc(&h->out[q], HOST_RING_SIZE);
+		if (!err)
+			err = vmbnet_ring_mem_alloc(&h->in[q], HOST_RING_SIZE);
+		if (err) {
+			kunit_err(test, "rings of queue %u: %d\n", q, err);
 			goto err;
+		}
 	}
+	err = -ENOMEM;
 	h->text = (char *)get_zeroed_page(GFP_KERNEL);
 	h->wq = alloc_ordered_workqueue("vmbnet-test-host", 0);
-	h->parent = root_device_register("vmbnet-test-vmbus");
-	if (!h->text || !h->wq || IS_ERR(h->parent))
+	if (!h->text || !h->wq)
 		goto err;
+	/* No owner: the suites run inside the module's init, before its
+	 * sysfs directory can be linked to.
+	 */
+	h->parent = __root_device_register("vmbnet-test-vmbus", NULL);
+	if (IS_ERR(h->parent)) {
+		err = PTR_ERR(h->parent);
+		kunit_err(test, "root_device_register: %d\n", err);
+		goto err;
+	}
 	INIT_WORK(&h->work, host_work);
 	hrtimer_init(&h->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	h->hrtimer.function = host_hrtimer;
@@ -383,14 +397,18 @@ static int transport_test_init(struct kunit *test)
 
 err:
 	host_free(h);
-	return -ENOMEM;
+	return err;
 }
 
-/* Whatever the case left: the device first, then what its rings were. */
+/* Whatever the case left: the device first, then what its rings were.
+ * KUnit calls this after a failed init too.
+ */
 static void transport_test_exit(struct kunit *test)
 {
 	struct test_host *h = test->priv;
 
+	if (!h)
+		return;
 	WRITE_ONCE(h->timers_on, false);
 	hrtimer_cancel(&h->hrtimer);
 	del_timer_sync(&h->timer);
