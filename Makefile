@@ -66,7 +66,7 @@ check:
 
 # Every selftest, and vmbnet's KUnit suites as a module (kunit_debug.sh), on
 # the debug kernel: KASAN, UBSAN, lockdep, kmemleak... (tools/vm/run --debug;
-# the kernel is built once per machine, ~20 min cold). Fails on a failed case
+# the kernel is built once per machine, ~6 min cold). Fails on a failed case
 # or a failed run (kernel report, vmbnet leak, crash). Log: build/check-debug.log
 DEBUG_TESTS = $(filter-out kunit_debug.sh,$(shell sed -n 's/^TEST_PROGS := //p' selftests/Makefile)) kunit_debug.sh
 
