@@ -292,6 +292,9 @@ settings_before_attach() {
 	ip link add vmb0 numtxqueues 4 numrxqueues 4 netns a type vmbnet
 	ip -n a link set vmb0 mtu 4000 address 02:aa:bb:cc:dd:ee
 	ip netns exec a ethtool -L vmb0 combined 3
+	# Taken at once, with no endpoint yet.
+	expect_eq "combined before any endpoint" 3 \
+		"$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ && ++n == 2 { print $2 }')"
 	ip -n a link set vmb0 up
 	start_endpoint loopback vmb0@a
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier: $(cat "$EP_LOG")"

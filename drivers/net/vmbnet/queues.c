@@ -42,10 +42,17 @@ unsigned int vmbnet_queues_wanted(const struct vmbnet_priv *priv)
 	return min(priv->want_queues, vmbnet_queues_max(priv));
 }
 
-/* What it uses: the queues wanted whose rings are there. */
-static unsigned int vmbnet_queues_target(const struct vmbnet_priv *priv)
+/* What it uses: the queues wanted, with an endpoint only those whose rings
+ * are there (ep_queues of them, set up before the endpoint is published).
+ */
+static unsigned int vmbnet_queues_target(const struct vmbnet_priv *priv,
+					 bool rings)
 {
-	return max(1U, min(vmbnet_queues_wanted(priv), priv->ep_queues));
+	unsigned int n = vmbnet_queues_wanted(priv);
+
+	if (rings)
+		n = min(n, priv->ep_queues);
+	return max(1U, n);
 }
 
 /* Carrier: an endpoint that agreed and says its link is up. */
@@ -136,7 +143,7 @@ static int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n)
  */
 int vmbnet_queues_apply(struct vmbnet_priv *priv)
 {
-	unsigned int n = vmbnet_queues_target(priv);
+	unsigned int n = vmbnet_queues_target(priv, rtnl_dereference(priv->ep));
 	struct vmbnet_rss rss = priv->rss;
 	int err;
 
@@ -210,7 +217,7 @@ int vmbnet_queues_attach(struct vmbnet_priv *priv, struct vmbnet_endpoint *ep)
 	vmbnet_set_frame_limits(priv, ep->ring_size);
 	for (priv->ep_queues = 0; priv->ep_queues < n; priv->ep_queues++)
 		vmbnet_queue_rings_init(&priv->queues[priv->ep_queues], ep);
-	return vmbnet_set_queues(priv, vmbnet_queues_target(priv));
+	return vmbnet_set_queues(priv, vmbnet_queues_target(priv, true));
 }
 
 /* ... and once published: the queues start, the conversation opens. */
