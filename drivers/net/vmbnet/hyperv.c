@@ -65,6 +65,10 @@ static void vmbnet_hv_onchannel(void *context)
 
 static int vmbnet_hv_opened(struct vmbus_channel *chan)
 {
+	/* The core's rings must be the size the endpoint was made with. */
+	if (chan->outbound.ring_datasize != VMBNET_HV_RING_SIZE ||
+	    chan->inbound.ring_datasize != VMBNET_HV_RING_SIZE)
+		return -EINVAL;
 	return vmbnet_hv_chan_opened(chan_to_hd(chan),
 				     chan->offermsg.offer.sub_channel_index, chan,
 				     chan->outbound.ring_buffer,
