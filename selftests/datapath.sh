@@ -77,8 +77,8 @@ udp_low_loss() {
 
 	pair_up
 	ip -n b link set vmb1 promisc on
+	# Logged, then applied at once: long before iperf3 is listening.
 	expect_logged 'vmb1@b: SET_RX_FILTER seq=[0-9]+ promisc=1'
-	rtnl_sync b vmb1
 	iperf_server b
 	tx0=$(ethstat a vmb0 tx_packets)
 	txd0=$(ethstat a vmb0 tx_dropped)

@@ -149,6 +149,15 @@ wait_for() {
 	return 0
 }
 
+# now_ms: a clock in milliseconds (10 ms steps; busybox date has no %N).
+now_ms() {
+	local up
+
+	read -r up _ </proc/uptime
+	up=${up/./}
+	echo $((10#$up * 10))
+}
+
 # in_netns NETNS CMD...: CMD in NETNS, or in this netns if NETNS is "".
 in_netns() {
 	local ns=$1
@@ -217,16 +226,6 @@ log_lines() {
 expect_logged() {	# expect_logged PATTERN [LINE]
 	wait_for "$WAIT_S" logged "$@" ||
 		fail "endpoint never logged /$1/: $(tail -n 20 "$EP_LOG")"
-}
-
-# rtnl_sync NETNS DEV: returns once nobody holds RTNL. The driver's service
-# task sends some requests (the rx filter) after the command that caused
-# them, and holds RTNL until the answer; the endpoint logs a request, then
-# applies it, then answers. So once it has logged one, this returns after
-# it has acted on it.
-rtnl_sync() {
-	# Setting the MTU it has: a no-op, under RTNL.
-	ip -n "$1" link set dev "$2" mtu "$(ip netns exec "$1" cat "/sys/class/net/$2/mtu")"
 }
 
 # The pair topology: vmb0 in netns a (192.0.2.1, 2001:db8::1), vmb1 in b

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "endpoint.h"
 
@@ -134,6 +135,9 @@ static int ep_refuse(const struct ep_dev *d, const struct vmbnet_ctl_event *ev)
 {
 	struct vmbnet_dev_state peer;
 
+	/* --refuse-mtu: how the driver takes any answer an endpoint gives. */
+	if (ev->type == VMBNET_MSG_SET_MTU && ep_refuse_mtu)
+		return -(int)ep_refuse_mtu;
 	/* pair: two devices with one address on one wire would not work. */
 	if (ev->type == VMBNET_MSG_SET_MAC && d->peer) {
 		vmbnet_get_state(&d->peer->ep, &peer);
@@ -150,6 +154,9 @@ int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *
 
 	(void)ep;
 	__atomic_fetch_add(&d->ctl_msgs, 1, __ATOMIC_RELAXED);
+	/* --ctl-delay: a slow endpoint, answering each request late. */
+	if (!ev->bad && ep_ctl_delay_ms && ev->type != VMBNET_MSG_INIT)
+		usleep(ep_ctl_delay_ms * 1000U);
 	if (!ev->bad && !status)
 		status = -ep_refuse(d, ev);
 	if (!ev->bad && !status && ev->type == VMBNET_MSG_ACCEPT && d->on_accept)

@@ -26,6 +26,8 @@
 extern int ep_stop;	/* SIGINT, SIGTERM: end */
 extern int ep_hup;	/* a queue was detached: re-attach */
 extern bool ep_log;
+extern unsigned int ep_refuse_mtu;	/* --refuse-mtu: SET_MTU's answer */
+extern unsigned int ep_ctl_delay_ms;	/* --ctl-delay: before each answer */
 
 /* The flags are set by handlers and threads and read by every thread. */
 #define EP_FLAG(flag)		__atomic_load_n(&(flag), __ATOMIC_RELAXED)

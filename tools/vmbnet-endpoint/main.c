@@ -37,6 +37,8 @@ int ep_stop;
 int ep_hup;
 static int ep_link_sig;	/* 1: down, 2: up */
 bool ep_log;
+unsigned int ep_refuse_mtu;
+unsigned int ep_ctl_delay_ms;
 
 static struct ep_dev ep_devs[EP_MAX_DEVS];
 static unsigned int ep_ndevs;
@@ -47,7 +49,8 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--mtu-max N]\n"
-		"                       [--speed MBPS] [--ring-size BYTES] MODE ARGS...\n"
+		"                       [--speed MBPS] [--ring-size BYTES] [--refuse-mtu ERRNO]\n"
+		"                       [--ctl-delay MS] MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF | hostile IF [--seed N]\n"
 		"IF may be written IF@NETNS to attach inside that network namespace.\n");
 	exit(2);
@@ -340,6 +343,8 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "speed", required_argument, NULL, 'S' },
 		{ "ring-size", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "refuse-mtu", required_argument, NULL, 'R' },
+		{ "ctl-delay", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -374,6 +379,13 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 's':
 			*seed = strtoul(optarg, NULL, 0);
+			break;
+		case 'R':
+			/* Any status the wire carries: the driver must cope. */
+			ep_refuse_mtu = ep_number("refuse-mtu", optarg, 1, 4095);
+			break;
+		case 'D':
+			ep_ctl_delay_ms = ep_number("ctl-delay", optarg, 0, 60000);
 			break;
 		default:
 			bad_usage();

@@ -62,7 +62,7 @@ static int vmbnet_ctl_send(struct vmbnet_priv *priv, u16 type, const void *body,
 			netdev_tx_sent_queue(txq, vmbnet_ring_pkt_size(size));
 			vmbnet_ring_commit(&q->tx, size);
 			if (vmbnet_ring_flush(&q->tx))
-				vmbnet_signal(q);
+				vmbnet_tx_signal(q);
 			/* BQL may have stopped the queue: NAPI asks for the
 			 * signal that restarts it, as after a frame.
 			 */
@@ -75,110 +75,279 @@ static int vmbnet_ctl_send(struct vmbnet_priv *priv, u16 type, const void *body,
 	return err;
 }
 
-/* The endpoint's answer as an errno for the user. The kernel's own codes
- * (ERESTARTSYS and the like, 512 up) must not reach user space.
+/* The endpoint's refusal as an errno for the user: the few that mean
+ * something to a caller of ip or ethtool. Anything else, and above all the
+ * kernel's own codes (EINTR, EAGAIN, ERESTART*: netlink would never answer),
+ * is an I/O error.
  */
-static int vmbnet_ctl_errno(u32 status)
+VISIBLE_IF_KUNIT int vmbnet_ctl_errno(u32 status)
 {
-	return status < 512 ? -(int)status : -EIO;
+	switch (status) {
+	case 0:
+	case EPERM:
+	case ENOMEM:
+	case EBUSY:
+	case EINVAL:
+	case ENOSPC:
+	case ERANGE:
+	case EMSGSIZE:
+	case EPROTO:
+	case EOPNOTSUPP:
+	case EADDRINUSE:
+	case EADDRNOTAVAIL:
+	case ENOBUFS:
+		return -(int)status;
+	default:
+		return -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_errno);
+
+/*
+ * The RTNL budget: how long, in all, the RTNL section in progress may still
+ * wait for endpoints, whatever devices and requests it covers. Only a work
+ * item that takes RTNL itself refills it, so it cannot be refilled within a
+ * section: a section that spent it waits for no endpoint again.
+ */
+static unsigned long vmbnet_ctl_spent;	/* jiffies; RTNL */
+
+static void vmbnet_ctl_refill(struct work_struct *work)
+{
+	rtnl_lock();
+	vmbnet_ctl_spent = 0;
+	rtnl_unlock();
 }
 
-/* Sends a request and waits for its STATUS. Under RTNL: one at a time. */
-static int vmbnet_ctl_request(struct vmbnet_priv *priv, u16 type,
-			      struct vmbnet_ctl_hdr *hdr, u32 len)
+static DECLARE_WORK(vmbnet_ctl_refill_work, vmbnet_ctl_refill);
+
+static unsigned long vmbnet_ctl_budget_left(void)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(VMBNET_CTL_TIMEOUT_MS);
+	unsigned long budget = msecs_to_jiffies(VMBNET_CTL_BUDGET_MS);
+
+	ASSERT_RTNL();
+	return vmbnet_ctl_spent < budget ? budget - vmbnet_ctl_spent : 0;
+}
+
+static void vmbnet_ctl_budget_spend(unsigned long j)
+{
+	if (!j)
+		return;
+	vmbnet_ctl_spent += j;
+	queue_work(system_wq, &vmbnet_ctl_refill_work);
+}
+
+void vmbnet_ctl_exit(void)
+{
+	cancel_work_sync(&vmbnet_ctl_refill_work);
+}
+
+/* Every request the driver makes, as it goes on the wire. */
+union vmbnet_ctl_req_msg {
+	struct vmbnet_ctl_hdr hdr;
+	struct vmbnet_ctl_accept accept;
+	struct vmbnet_ctl_mac mac;
+	struct vmbnet_ctl_value value;
+	struct vmbnet_ctl_rss rss;
+	struct {
+		struct vmbnet_ctl_rx_filter h;
+		u8 mc[VMBNET_RX_MC_MAX][8];
+	} rx_filter;
+};
+
+static const u16 vmbnet_cfg_type[VMBNET_CFG_NUM] = {
+	[VMBNET_CFG_MAC]	= VMBNET_MSG_SET_MAC,
+	[VMBNET_CFG_MTU]	= VMBNET_MSG_SET_MTU,
+	[VMBNET_CFG_QUEUES]	= VMBNET_MSG_SET_QUEUES,
+	[VMBNET_CFG_RSS]	= VMBNET_MSG_SET_RSS,
+	[VMBNET_CFG_RX_FILTER]	= VMBNET_MSG_SET_RX_FILTER,
+	[VMBNET_CFG_STATE]	= VMBNET_MSG_SET_STATE,
+};
+
+/* The request for setting cfg carrying value c's; returns its length. */
+static u32 vmbnet_ctl_build(enum vmbnet_cfg cfg, const struct vmbnet_config *c,
+			    union vmbnet_ctl_req_msg *m)
+{
+	unsigned int i;
+
+	memset(m, 0, sizeof(*m));
+	switch (cfg) {
+	case VMBNET_CFG_MAC:
+		ether_addr_copy(m->mac.mac, c->mac);
+		return sizeof(m->mac);
+	case VMBNET_CFG_MTU:
+		m->value.value = cpu_to_le32(c->mtu);
+		return sizeof(m->value);
+	case VMBNET_CFG_QUEUES:
+		m->value.value = cpu_to_le32(c->queues);
+		return sizeof(m->value);
+	case VMBNET_CFG_STATE:
+		m->value.value = cpu_to_le32(c->state);
+		return sizeof(m->value);
+	case VMBNET_CFG_RSS:
+		m->rss.hash_types = cpu_to_le32(c->rss.hash_types);
+		m->rss.key_size = cpu_to_le16(VMBNET_RSS_KEY_SIZE);
+		m->rss.indir_size = cpu_to_le16(VMBNET_RSS_INDIR_SIZE);
+		memcpy(m->rss.key, c->rss.key, sizeof(m->rss.key));
+		for (i = 0; i < VMBNET_RSS_INDIR_SIZE; i++)
+			m->rss.indir[i] = cpu_to_le16(c->rss.indir[i]);
+		return sizeof(m->rss);
+	case VMBNET_CFG_RX_FILTER:
+		m->rx_filter.h.flags = cpu_to_le32(c->rx_filter.flags);
+		m->rx_filter.h.mc_count = cpu_to_le32(c->rx_filter.mc_count);
+		for (i = 0; i < c->rx_filter.mc_count; i++)
+			ether_addr_copy(m->rx_filter.mc[i], c->rx_filter.mc[i]);
+		return sizeof(m->rx_filter.h) + 8 * c->rx_filter.mc_count;
+	default:
+		return 0;
+	}
+}
+
+/* Sends a request as the one in flight; waited says a caller waits for
+ * its answer. Under RTNL, with none in flight.
+ */
+static int vmbnet_ctl_post(struct vmbnet_priv *priv, u16 type,
+			   enum vmbnet_cfg cfg, struct vmbnet_ctl_hdr *hdr,
+			   u32 len, bool waited)
+{
 	struct vmbnet_ctl *ctl = &priv->ctl;
-	long left;
-	u32 seq;
+	u32 seq = ++ctl->seq ?: ++ctl->seq;
 	int err;
 
 	ASSERT_RTNL();
-	/* An endpoint that stopped answering is not waited for again. */
-	if (READ_ONCE(ctl->stalled)) {
-		net_warn_ratelimited("%s: endpoint is not answering: %s not sent\n",
-				     priv->dev->name, vmbnet_ctl_name(type));
-		return -ETIMEDOUT;
-	}
-
-	atomic64_inc(&ctl->requests);
-	seq = ++ctl->seq ?: ++ctl->seq;
 	hdr->seq = cpu_to_le32(seq);
 	hdr->reserved = 0;
 	spin_lock_bh(&ctl->lock);
-	ctl->wait_seq = seq;
-	ctl->wait_type = type;
+	ctl->req_seq = seq;
+	ctl->req_type = type;
+	ctl->req_cfg = cfg;
+	ctl->req_waited = waited;
+	ctl->req_answered = false;
 	reinit_completion(&ctl->done);
 	spin_unlock_bh(&ctl->lock);
 
-	/* Room comes back as the endpoint reads; it may be busy with data. */
-	while ((err = vmbnet_ctl_send(priv, type, hdr, len)) == -ENOSPC &&
-	       time_before(jiffies, deadline))
-		usleep_range(1000, 2000);
-	if (!err) {
-		left = (long)deadline - (long)jiffies;
-		if (!wait_for_completion_timeout(&ctl->done, max(left, 1L)))
-			err = -ETIMEDOUT;
+	err = vmbnet_ctl_send(priv, type, hdr, len);
+	if (err) {
+		spin_lock_bh(&ctl->lock);
+		ctl->req_seq = 0;
+		spin_unlock_bh(&ctl->lock);
+		return err;
 	}
+	if (type != VMBNET_MSG_INIT)
+		atomic64_inc(&ctl->requests);
+	mod_delayed_work(system_wq, &ctl->watchdog,
+			 msecs_to_jiffies(VMBNET_CTL_WARN_MS));
+	return 0;
+}
+
+/* Sends the next setting still to send, with none in flight, as the
+ * device has it now. Its answer comes to the service task.
+ */
+static void vmbnet_ctl_next(struct vmbnet_priv *priv);
+static void vmbnet_cfg_copy(struct vmbnet_config *dst,
+			    const struct vmbnet_config *src, enum vmbnet_cfg cfg);
+
+/* A user's change to setting cfg, its value in ctl->next. Asked now, and
+ * waited for within the RTNL budget; returns 0 to commit the change or the
+ * endpoint's refusal. When the budget is spent, the endpoint does not
+ * answer in time, is still to answer an earlier request or has no ring
+ * room, the change is committed now and confirmed later: a refusal then
+ * undoes it (vmbnet_ctl_revert()).
+ */
+static int vmbnet_ctl_change(struct vmbnet_priv *priv, enum vmbnet_cfg cfg)
+{
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	union vmbnet_ctl_req_msg m;
+	u16 type = vmbnet_cfg_type[cfg];
+	unsigned long left, start;
+	bool answered;
+	u32 status, len;
+	int err;
+
+	ASSERT_RTNL();
+	if (test_bit(cfg, &ctl->reverting) || !vmbnet_ready(priv))
+		return 0;
+	if (ctl->req_seq)
+		goto later;
+	/* This value supersedes any of cfg's still to send. */
+	__clear_bit(cfg, &ctl->dirty);
+	vmbnet_cfg_copy(&ctl->sent, &ctl->next, cfg);
+	len = vmbnet_ctl_build(cfg, &ctl->sent, &m);
+	left = vmbnet_ctl_budget_left();
+	if (vmbnet_ctl_post(priv, type, cfg, &m.hdr, len, left))
+		goto later;
+	if (!left)
+		return 0;
+
+	start = jiffies;
+	wait_for_completion_timeout(&ctl->done, left);
+	vmbnet_ctl_budget_spend(jiffies - start);
 
 	spin_lock_bh(&ctl->lock);
-	/* NAPI clears wait_seq with the answer: it may beat the timeout. */
-	if (err == -ETIMEDOUT && !ctl->wait_seq)
-		err = 0;
-	ctl->wait_seq = 0;
-	if (!err)
-		err = vmbnet_ctl_errno(ctl->status);
-	else if (err == -ETIMEDOUT || err == -ENOSPC)
-		WRITE_ONCE(ctl->stalled, true);
+	answered = ctl->req_answered;
+	status = ctl->req_status;
+	if (answered)
+		ctl->req_seq = 0;
+	else
+		ctl->req_waited = false;	/* NAPI hands it on */
 	spin_unlock_bh(&ctl->lock);
 
-	if (err == -ETIMEDOUT || err == -ENOSPC) {
+	if (!answered) {
 		atomic64_inc(&ctl->timeouts);
-		netdev_warn(priv->dev, "endpoint did not answer %s in %u ms\n",
-			    vmbnet_ctl_name(type), VMBNET_CTL_TIMEOUT_MS);
-		err = -ETIMEDOUT;
-	} else if (err) {
+		net_warn_ratelimited("%s: endpoint did not answer %s in time: taken, to be confirmed\n",
+				     priv->dev->name, vmbnet_ctl_name(type));
+		return 0;
+	}
+	err = vmbnet_ctl_errno(status);
+	if (!err) {
+		vmbnet_cfg_copy(&ctl->acked, &ctl->sent, cfg);
+		__set_bit(cfg, &ctl->acked_valid);
+	} else {
 		atomic64_inc(&ctl->refused);
 		netif_dbg(priv, drv, priv->dev, "endpoint refused %s: %d\n",
 			  vmbnet_ctl_name(type), err);
 	}
+	/* Others may wait to be sent; this one is not committed yet. */
+	if (ctl->dirty)
+		vmbnet_schedule(priv, VMBNET_EV_CTL);
 	return err;
+
+later:
+	/* Sent by the service task, once committed and the endpoint free. */
+	__set_bit(cfg, &ctl->dirty);
+	vmbnet_schedule(priv, VMBNET_EV_CTL);
+	return 0;
 }
 
-int vmbnet_ctl_set_value(struct vmbnet_priv *priv, u16 type, u32 value)
+int vmbnet_ctl_set_value(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
+			 u32 value)
 {
-	struct vmbnet_ctl_value m = { .value = cpu_to_le32(value) };
+	struct vmbnet_config *c = &priv->ctl.next;
 
-	if (!vmbnet_ready(priv))
-		return 0;
-	return vmbnet_ctl_request(priv, type, &m.hdr, sizeof(m));
+	switch (cfg) {
+	case VMBNET_CFG_MTU:
+		c->mtu = value;
+		break;
+	case VMBNET_CFG_QUEUES:
+		c->queues = value;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return vmbnet_ctl_change(priv, cfg);
 }
 
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac)
 {
-	struct vmbnet_ctl_mac m = {};
-
-	if (!vmbnet_ready(priv))
-		return 0;
-	ether_addr_copy(m.mac, mac);
-	return vmbnet_ctl_request(priv, VMBNET_MSG_SET_MAC, &m.hdr, sizeof(m));
+	ether_addr_copy(priv->ctl.next.mac, mac);
+	return vmbnet_ctl_change(priv, VMBNET_CFG_MAC);
 }
 
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss)
 {
-	struct vmbnet_ctl_rss m = {
-		.hash_types = cpu_to_le32(rss->hash_types),
-		.key_size = cpu_to_le16(VMBNET_RSS_KEY_SIZE),
-		.indir_size = cpu_to_le16(VMBNET_RSS_INDIR_SIZE),
-	};
-	unsigned int i;
-
-	if (!vmbnet_ready(priv) || !(priv->features & BIT_ULL(VMBNET_F_RSS)))
+	if (!(priv->features & BIT_ULL(VMBNET_F_RSS)))
 		return 0;
-	memcpy(m.key, rss->key, sizeof(m.key));
-	for (i = 0; i < VMBNET_RSS_INDIR_SIZE; i++)
-		m.indir[i] = cpu_to_le16(rss->indir[i]);
-	return vmbnet_ctl_request(priv, VMBNET_MSG_SET_RSS, &m.hdr, sizeof(m));
+	priv->ctl.next.rss = *rss;
+	return vmbnet_ctl_change(priv, VMBNET_CFG_RSS);
 }
 
 /* The filter the device's flags and address lists ask for. */
@@ -205,38 +374,6 @@ static void vmbnet_rx_filter_build(struct net_device *dev,
 			if (is_multicast_ether_addr(ha->addr))
 				ether_addr_copy(f->mc[f->mc_count++], ha->addr);
 	netif_addr_unlock_bh(dev);
-}
-
-static int vmbnet_ctl_set_rx_filter(struct vmbnet_priv *priv,
-				    const struct vmbnet_rx_filter *f)
-{
-	struct {
-		struct vmbnet_ctl_rx_filter h;
-		u8 mc[VMBNET_RX_MC_MAX][8];
-	} m = {};
-	unsigned int i;
-
-	m.h.flags = cpu_to_le32(f->flags);
-	m.h.mc_count = cpu_to_le32(f->mc_count);
-	for (i = 0; i < f->mc_count; i++)
-		ether_addr_copy(m.mc[i], f->mc[i]);
-	return vmbnet_ctl_request(priv, VMBNET_MSG_SET_RX_FILTER, &m.h.hdr,
-				  sizeof(m.h) + 8 * f->mc_count);
-}
-
-/* Service task: tell the endpoint what the rx filter is now. */
-static void vmbnet_ctl_rx_mode(struct vmbnet_priv *priv)
-{
-	struct vmbnet_rx_filter f;
-
-	ASSERT_RTNL();
-	if (!vmbnet_ready(priv))
-		return;
-	vmbnet_rx_filter_build(priv->dev, &f);
-	if (!memcmp(&f, &priv->rx_filter, sizeof(f)))
-		return;
-	if (!vmbnet_ctl_set_rx_filter(priv, &f))
-		priv->rx_filter = f;
 }
 
 static u32 vmbnet_speed(u32 speed)
@@ -278,12 +415,12 @@ static int vmbnet_ctl_offer(struct vmbnet_priv *priv,
 	int err = -EPROTO;
 
 	spin_lock(&ctl->lock);
-	if (ctl->state == VMBNET_CTL_INIT_SENT &&
-	    le32_to_cpu(o->hdr.seq) == ctl->wait_seq) {
+	if (ctl->state == VMBNET_CTL_INIT_SENT && ctl->req_seq &&
+	    le32_to_cpu(o->hdr.seq) == ctl->req_seq) {
 		u64 features = le64_to_cpu(o->features);
 
 		ctl->offer = *o;
-		ctl->wait_seq = 0;
+		ctl->req_seq = 0;
 		/* Without STATUS there is no link to report: always up. */
 		vmbnet_ctl_take_link(ctl, features,
 				     !(features & BIT_ULL(VMBNET_F_STATUS)) ||
@@ -298,34 +435,45 @@ static int vmbnet_ctl_offer(struct vmbnet_priv *priv,
 	return err;
 }
 
+/* NAPI, queue 0: the answer to the request in flight, for its waiter or
+ * else the service task. Any other STATUS is a bad message.
+ */
 static int vmbnet_ctl_status(struct vmbnet_priv *priv,
 			     const struct vmbnet_ctl_status *st)
 {
 	struct vmbnet_ctl *ctl = &priv->ctl;
-	int err = -EPROTO;
+	bool mine, waited = false, failed = false;
+	u32 status = le32_to_cpu(st->status);
 
 	spin_lock(&ctl->lock);
-	/* An endpoint that cannot speak any version of ours says so. */
-	if (ctl->state == VMBNET_CTL_INIT_SENT &&
-	    le32_to_cpu(st->hdr.seq) == ctl->wait_seq &&
-	    le16_to_cpu(st->request) == VMBNET_MSG_INIT && st->status) {
-		ctl->wait_seq = 0;
-		WRITE_ONCE(ctl->state, VMBNET_CTL_FAILED);
-		spin_unlock(&ctl->lock);
-		netdev_err(priv->dev, "endpoint refused INIT (%u): no common protocol version?\n",
-			   le32_to_cpu(st->status));
-		return 0;
-	}
-	if (ctl->wait_seq && le32_to_cpu(st->hdr.seq) == ctl->wait_seq &&
-	    le16_to_cpu(st->request) == ctl->wait_type &&
-	    ctl->state != VMBNET_CTL_INIT_SENT) {
-		ctl->status = le32_to_cpu(st->status);
-		ctl->wait_seq = 0;
-		complete(&ctl->done);
-		err = 0;
+	mine = ctl->req_seq && !ctl->req_answered &&
+	       le32_to_cpu(st->hdr.seq) == ctl->req_seq &&
+	       le16_to_cpu(st->request) == ctl->req_type;
+	if (mine && ctl->req_type == VMBNET_MSG_INIT) {
+		/* INIT is answered by OFFER, or refused by an endpoint that
+		 * speaks none of our versions.
+		 */
+		mine = failed = status;
+		if (failed) {
+			ctl->req_seq = 0;
+			WRITE_ONCE(ctl->state, VMBNET_CTL_FAILED);
+		}
+	} else if (mine) {
+		ctl->req_status = status;
+		ctl->req_answered = true;
+		waited = ctl->req_waited;
+		if (waited)
+			complete(&ctl->done);
 	}
 	spin_unlock(&ctl->lock);
-	return err;
+	if (!mine)
+		return -EPROTO;
+	if (failed)
+		netdev_err(priv->dev, "endpoint refused INIT (%u): no common protocol version?\n",
+			   status);
+	else if (!waited)
+		vmbnet_schedule(priv, VMBNET_EV_CTL);
+	return 0;
 }
 
 static int vmbnet_ctl_link(struct vmbnet_priv *priv,
@@ -372,8 +520,6 @@ void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len)
 	else
 		err = vmbnet_ctl_check(type, &m, len);
 	if (!err) {
-		/* Even a late answer shows the endpoint is listening again. */
-		WRITE_ONCE(ctl->stalled, false);
 		switch (type) {
 		case VMBNET_MSG_OFFER:
 			err = vmbnet_ctl_offer(priv, &m.offer);
@@ -403,15 +549,25 @@ void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len)
 	vmbnet_ctl_send(priv, VMBNET_MSG_STATUS, &reply, sizeof(reply));
 }
 
-static void vmbnet_ctl_offer_timeout(struct work_struct *work)
+/* A request long unanswered: said once; later settings wait for it. */
+static void vmbnet_ctl_watchdog(struct work_struct *work)
 {
 	struct vmbnet_ctl *ctl = container_of(to_delayed_work(work),
-					      struct vmbnet_ctl, offer_timeout);
+					      struct vmbnet_ctl, watchdog);
 	struct vmbnet_priv *priv = container_of(ctl, struct vmbnet_priv, ctl);
+	u16 type = 0;
 
-	if (READ_ONCE(ctl->state) == VMBNET_CTL_INIT_SENT)
+	spin_lock_bh(&ctl->lock);
+	if (ctl->req_seq && !ctl->req_answered)
+		type = ctl->req_type;
+	spin_unlock_bh(&ctl->lock);
+
+	if (type == VMBNET_MSG_INIT)
 		netdev_warn(priv->dev, "no OFFER from the endpoint in %u ms; carrier stays off until it comes\n",
-			    VMBNET_CTL_TIMEOUT_MS);
+			    VMBNET_CTL_WARN_MS);
+	else if (type)
+		netdev_warn(priv->dev, "endpoint has not answered %s in %u ms; later settings wait for it\n",
+			    vmbnet_ctl_name(type), VMBNET_CTL_WARN_MS);
 }
 
 void vmbnet_ctl_init(struct vmbnet_priv *priv)
@@ -420,9 +576,27 @@ void vmbnet_ctl_init(struct vmbnet_priv *priv)
 
 	spin_lock_init(&ctl->lock);
 	init_completion(&ctl->done);
-	INIT_DELAYED_WORK(&ctl->offer_timeout, vmbnet_ctl_offer_timeout);
+	INIT_DELAYED_WORK(&ctl->watchdog, vmbnet_ctl_watchdog);
 	ctl->speed = SPEED_UNKNOWN;
 	ctl->duplex = DUPLEX_UNKNOWN;
+}
+
+/* Forgets the endpoint's side of the conversation. Under RTNL. */
+static void vmbnet_ctl_reset(struct vmbnet_priv *priv,
+			     enum vmbnet_ctl_state state)
+{
+	struct vmbnet_ctl *ctl = &priv->ctl;
+
+	spin_lock_bh(&ctl->lock);
+	WRITE_ONCE(ctl->state, state);
+	ctl->req_seq = 0;
+	ctl->link_up = false;
+	ctl->speed = SPEED_UNKNOWN;
+	ctl->duplex = DUPLEX_UNKNOWN;
+	spin_unlock_bh(&ctl->lock);
+	ctl->acked_valid = 0;
+	ctl->dirty = 0;
+	ctl->pushing = 0;
 }
 
 /* Under RTNL, queues running: opens the conversation. The OFFER comes
@@ -430,46 +604,25 @@ void vmbnet_ctl_init(struct vmbnet_priv *priv)
  */
 void vmbnet_ctl_attached(struct vmbnet_priv *priv)
 {
-	struct vmbnet_ctl *ctl = &priv->ctl;
 	struct vmbnet_ctl_init m = {
 		.version_min = cpu_to_le32(VMBNET_PROTO_VERSION_MIN),
 		.version_max = cpu_to_le32(VMBNET_PROTO_VERSION_MAX),
 		.features = cpu_to_le64(vmbnet_supported_features()),
 	};
-	u32 seq;
 
 	ASSERT_RTNL();
-	seq = ++ctl->seq ?: ++ctl->seq;
-	m.hdr.seq = cpu_to_le32(seq);
-	spin_lock_bh(&ctl->lock);
-	ctl->wait_seq = seq;
-	ctl->stalled = false;
-	ctl->link_up = false;
-	ctl->speed = SPEED_UNKNOWN;
-	ctl->duplex = DUPLEX_UNKNOWN;
-	WRITE_ONCE(ctl->state, VMBNET_CTL_INIT_SENT);
-	spin_unlock_bh(&ctl->lock);
+	vmbnet_ctl_reset(priv, VMBNET_CTL_INIT_SENT);
 	/* A fresh ring has room: this cannot fail for want of it. */
-	if (vmbnet_ctl_send(priv, VMBNET_MSG_INIT, &m, sizeof(m)))
+	if (vmbnet_ctl_post(priv, VMBNET_MSG_INIT, VMBNET_CFG_NONE, &m.hdr,
+			    sizeof(m), false))
 		netdev_warn(priv->dev, "cannot send INIT to the endpoint\n");
-	schedule_delayed_work(&ctl->offer_timeout,
-			      msecs_to_jiffies(VMBNET_CTL_TIMEOUT_MS));
 }
 
 void vmbnet_ctl_detached(struct vmbnet_priv *priv)
 {
-	struct vmbnet_ctl *ctl = &priv->ctl;
-
 	ASSERT_RTNL();
-	cancel_delayed_work_sync(&ctl->offer_timeout);
-	spin_lock_bh(&ctl->lock);
-	WRITE_ONCE(ctl->state, VMBNET_CTL_NONE);
-	ctl->wait_seq = 0;
-	ctl->link_up = false;
-	ctl->speed = SPEED_UNKNOWN;
-	ctl->duplex = DUPLEX_UNKNOWN;
-	spin_unlock_bh(&ctl->lock);
-	memset(&priv->rx_filter, 0, sizeof(priv->rx_filter));
+	cancel_delayed_work_sync(&priv->ctl.watchdog);
+	vmbnet_ctl_reset(priv, VMBNET_CTL_NONE);
 }
 
 static void vmbnet_ctl_fail(struct vmbnet_priv *priv, const char *why)
@@ -489,53 +642,24 @@ VISIBLE_IF_KUNIT u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_version);
 
-/* The device's settings, told to an endpoint that has just agreed. What it
- * refuses stays the device's own: the user set it, so it is not lost.
+/* Service task, under RTNL: check the OFFER NAPI received and ACCEPT it.
+ * The STATUS that answers brings vmbnet_ctl_agreed().
  */
-static void vmbnet_ctl_push(struct vmbnet_priv *priv)
-{
-	struct net_device *dev = priv->dev;
-	int err[5];
-	unsigned int i;
-
-	err[0] = vmbnet_ctl_set_mac(priv, dev->dev_addr);
-	err[1] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_MTU, dev->mtu);
-	/* Those wanted: a transport may bring the rings of more queues
-	 * once the endpoint knows (VMBus subchannels).
-	 */
-	err[2] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES,
-				      vmbnet_queues_wanted(priv));
-	err[3] = vmbnet_ctl_set_rss(priv, &priv->rss);
-	/* Whatever the last filter was, this endpoint has none yet. */
-	memset(&priv->rx_filter, 0xff, sizeof(priv->rx_filter));
-	vmbnet_ctl_rx_mode(priv);
-	err[4] = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_STATE,
-				      netif_running(dev));
-	for (i = 0; i < ARRAY_SIZE(err); i++)
-		if (err[i])
-			netdev_warn(dev, "endpoint did not take the device's settings (%d); they stay as they are\n",
-				    err[i]);
-}
-
-/* Service task, under RTNL: agree on the OFFER NAPI received. */
 static void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 {
 	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
 	struct vmbnet_ctl *ctl = &priv->ctl;
-	struct net_device *dev = priv->dev;
 	struct vmbnet_ctl_accept acc = {};
 	struct vmbnet_ctl_offer o;
 	u64 features;
 	u32 version;
-	int err;
 
 	ASSERT_RTNL();
-	if (!ep || READ_ONCE(ctl->state) != VMBNET_CTL_OFFERED)
+	if (!ep || READ_ONCE(ctl->state) != VMBNET_CTL_OFFERED || ctl->req_seq)
 		return;
 	spin_lock_bh(&ctl->lock);
 	o = ctl->offer;
 	spin_unlock_bh(&ctl->lock);
-	cancel_delayed_work(&ctl->offer_timeout);
 
 	version = vmbnet_ctl_version(&o);
 	if (!version)
@@ -550,16 +674,26 @@ static void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 
 	acc.version = cpu_to_le32(version);
 	acc.features = cpu_to_le64(features);
-	/* ACCEPT is a request like the others, though not yet READY. */
-	err = vmbnet_ctl_request(priv, VMBNET_MSG_ACCEPT, &acc.hdr, sizeof(acc));
-	if (err)
-		return vmbnet_ctl_fail(priv, err == -ETIMEDOUT ?
-				       "no answer to ACCEPT" : "ACCEPT refused");
+	if (vmbnet_ctl_post(priv, VMBNET_MSG_ACCEPT, VMBNET_CFG_NONE, &acc.hdr,
+			    sizeof(acc), false))
+		vmbnet_ctl_fail(priv, "cannot send ACCEPT");
+}
+
+/* Service task: the endpoint took our ACCEPT. The device takes on what was
+ * agreed, is READY, and pushes its settings, one request at a time; the
+ * carrier waits for the push to be answered.
+ */
+static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
+{
+	const struct vmbnet_ctl_offer *o = &priv->ctl.offer;
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	struct net_device *dev = priv->dev;
+	u64 features = le64_to_cpu(o->features) & vmbnet_supported_features();
 
 	priv->features = features;
 	/* Hash types it cannot do are off, and stay off for later ones. */
 	if (features & BIT_ULL(VMBNET_F_RSS))
-		priv->rss.hash_types &= le32_to_cpu(o.rss_hash_types);
+		priv->rss.hash_types &= le32_to_cpu(o->rss_hash_types);
 	vmbnet_update_features(priv);
 	vmbnet_update_mtu_range(priv);
 	if (dev->mtu > dev->max_mtu || dev->mtu < dev->min_mtu) {
@@ -572,12 +706,12 @@ static void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 	if ((features & BIT_ULL(VMBNET_F_MAC)) &&
 	    dev->addr_assign_type == NET_ADDR_RANDOM) {
 		/* A device nobody gave an address takes the endpoint's. */
-		eth_hw_addr_set(dev, o.mac);
+		eth_hw_addr_set(dev, o->mac);
 		dev->addr_assign_type = NET_ADDR_PERM;
 		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 	}
 	if (features & BIT_ULL(VMBNET_F_MAC))
-		memcpy(dev->perm_addr, o.mac, ETH_ALEN);
+		memcpy(dev->perm_addr, o->mac, ETH_ALEN);
 
 	if (vmbnet_queues_apply(priv))
 		return vmbnet_ctl_fail(priv, "cannot use the queues it offers");
@@ -585,19 +719,230 @@ static void vmbnet_ctl_configure(struct vmbnet_priv *priv)
 	WRITE_ONCE(ctl->state, VMBNET_CTL_READY);
 	WRITE_ONCE(priv->tx_ready, priv->running);
 	netif_info(priv, probe, dev, "endpoint agreed: version %u, features %#llx, %u queues, MTU %u-%u\n",
-		   version, features, priv->num_queues, dev->min_mtu,
-		   dev->max_mtu);
-	vmbnet_ctl_push(priv);
-	vmbnet_carrier_update(priv);
+		   vmbnet_ctl_version(o), features, priv->num_queues, dev->min_mtu, dev->max_mtu);
+
+	ctl->dirty = BIT(VMBNET_CFG_NUM) - 1;
+	if (!(features & BIT_ULL(VMBNET_F_RSS)))
+		__clear_bit(VMBNET_CFG_RSS, &ctl->dirty);
+	ctl->pushing = ctl->dirty;
+}
+
+/* Copies setting cfg's value from src to dst. */
+static void vmbnet_cfg_copy(struct vmbnet_config *dst,
+			    const struct vmbnet_config *src, enum vmbnet_cfg cfg)
+{
+	switch (cfg) {
+	case VMBNET_CFG_MAC:
+		ether_addr_copy(dst->mac, src->mac);
+		break;
+	case VMBNET_CFG_MTU:
+		dst->mtu = src->mtu;
+		break;
+	case VMBNET_CFG_QUEUES:
+		dst->queues = src->queues;
+		break;
+	case VMBNET_CFG_RSS:
+		dst->rss = src->rss;
+		break;
+	case VMBNET_CFG_RX_FILTER:
+		dst->rx_filter = src->rx_filter;
+		break;
+	case VMBNET_CFG_STATE:
+		dst->state = src->state;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Setting cfg as the device has it now. */
+static void vmbnet_cfg_current(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
+			       struct vmbnet_config *c)
+{
+	struct net_device *dev = priv->dev;
+
+	switch (cfg) {
+	case VMBNET_CFG_MAC:
+		ether_addr_copy(c->mac, dev->dev_addr);
+		break;
+	case VMBNET_CFG_MTU:
+		c->mtu = dev->mtu;
+		break;
+	case VMBNET_CFG_QUEUES:
+		/* A transport may bring the rings of more queues once the
+		 * endpoint knows (VMBus subchannels).
+		 */
+		c->queues = vmbnet_queues_wanted(priv);
+		break;
+	case VMBNET_CFG_RSS:
+		c->rss = priv->rss;
+		break;
+	case VMBNET_CFG_RX_FILTER:
+		vmbnet_rx_filter_build(dev, &c->rx_filter);
+		break;
+	case VMBNET_CFG_STATE:
+		c->state = netif_running(dev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A refusal that came after the change was committed: the device goes
+ * back to what the endpoint last took, unless the user changed it again
+ * meanwhile (that change is on its way) or the endpoint never took any.
+ */
+static void vmbnet_ctl_revert(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
+			      int err)
+{
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	const struct vmbnet_config *a = &ctl->acked;
+	struct net_device *dev = priv->dev;
+	struct sockaddr sa;
+	u16 type = vmbnet_cfg_type[cfg];
+
+	if (test_bit(cfg, &ctl->dirty))
+		return;
+	if (!test_bit(cfg, &ctl->acked_valid) || cfg == VMBNET_CFG_RX_FILTER ||
+	    cfg == VMBNET_CFG_STATE) {
+		/* Nothing to go back to, or nothing that is ours to undo:
+		 * the device keeps what the user set.
+		 */
+		net_warn_ratelimited("%s: endpoint refused %s (%d); the device keeps its setting\n",
+				     dev->name, vmbnet_ctl_name(type), err);
+		return;
+	}
+
+	__set_bit(cfg, &ctl->reverting);
+	switch (cfg) {
+	case VMBNET_CFG_MAC:
+		sa.sa_family = dev->type;
+		memcpy(sa.sa_data, a->mac, ETH_ALEN);
+		err = dev_set_mac_address(dev, &sa, NULL) ?: err;
+		break;
+	case VMBNET_CFG_MTU:
+		err = dev_set_mtu(dev, a->mtu) ?: err;
+		break;
+	case VMBNET_CFG_QUEUES:
+		priv->want_queues = a->queues;
+		vmbnet_queues_apply(priv);
+		break;
+	case VMBNET_CFG_RSS:
+		priv->rss = a->rss;
+		break;
+	default:
+		break;
+	}
+	__clear_bit(cfg, &ctl->reverting);
+	atomic64_inc(&ctl->reverted);
+	net_warn_ratelimited("%s: endpoint refused %s (%d) after it was taken: undone\n",
+			     dev->name, vmbnet_ctl_name(type), err);
+}
+
+/* Service task: the answer to a request nobody waited for. */
+static void vmbnet_ctl_answered(struct vmbnet_priv *priv, u16 type,
+				enum vmbnet_cfg cfg, u32 status)
+{
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	int err = vmbnet_ctl_errno(status);
+
+	if (type == VMBNET_MSG_ACCEPT) {
+		if (err)
+			return vmbnet_ctl_fail(priv, "ACCEPT refused");
+		return vmbnet_ctl_agreed(priv);
+	}
+	if (cfg >= VMBNET_CFG_NUM)
+		return;
+	if (!err) {
+		vmbnet_cfg_copy(&ctl->acked, &ctl->sent, cfg);
+		__set_bit(cfg, &ctl->acked_valid);
+	} else {
+		atomic64_inc(&ctl->refused);
+		vmbnet_ctl_revert(priv, cfg, err);
+	}
+	__clear_bit(cfg, &ctl->pushing);
+}
+
+static void vmbnet_ctl_next(struct vmbnet_priv *priv)
+{
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	union vmbnet_ctl_req_msg m;
+	enum vmbnet_cfg cfg;
+	u32 len;
+
+	ASSERT_RTNL();
+	while (vmbnet_ready(priv) && !ctl->req_seq && ctl->dirty) {
+		cfg = __ffs(ctl->dirty);
+		vmbnet_cfg_current(priv, cfg, &ctl->sent);
+		/* The filter is sent only when it changed. */
+		if (cfg == VMBNET_CFG_RX_FILTER &&
+		    test_bit(cfg, &ctl->acked_valid) &&
+		    !memcmp(&ctl->sent.rx_filter, &ctl->acked.rx_filter,
+			    sizeof(ctl->acked.rx_filter))) {
+			__clear_bit(cfg, &ctl->dirty);
+			continue;
+		}
+		len = vmbnet_ctl_build(cfg, &ctl->sent, &m);
+		if (vmbnet_ctl_post(priv, vmbnet_cfg_type[cfg], cfg, &m.hdr,
+				    len, false)) {
+			/* No room: the endpoint is behind. Look again soon. */
+			schedule_delayed_work(&priv->service, HZ / 10);
+			return;
+		}
+		__clear_bit(cfg, &ctl->dirty);
+	}
+}
+
+/* Under RTNL: setting cfg changed without a caller to tell (ip link up and
+ * down, the rx filter, an RSS table following the queues). Sent when the
+ * endpoint is free, and never waited for.
+ */
+void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg)
+{
+	ASSERT_RTNL();
+	if (!vmbnet_ready(priv) || test_bit(cfg, &priv->ctl.reverting) ||
+	    (cfg == VMBNET_CFG_RSS && !(priv->features & BIT_ULL(VMBNET_F_RSS))))
+		return;
+	__set_bit(cfg, &priv->ctl.dirty);
+	vmbnet_ctl_next(priv);
+}
+
+/* The first push after an agreement is not all answered yet. */
+bool vmbnet_ctl_pushing(const struct vmbnet_priv *priv)
+{
+	return priv->ctl.pushing;
 }
 
 /* The service task's control events, under RTNL. */
 void vmbnet_ctl_service(struct vmbnet_priv *priv)
 {
+	struct vmbnet_ctl *ctl = &priv->ctl;
+	bool answered = false;
+	enum vmbnet_cfg cfg;
+	u32 status;
+	u16 type;
+
 	if (test_and_clear_bit(VMBNET_EV_OFFER, &priv->events))
 		vmbnet_ctl_configure(priv);
-	if (test_and_clear_bit(VMBNET_EV_LINK, &priv->events))
-		vmbnet_carrier_update(priv);
-	if (test_and_clear_bit(VMBNET_EV_RX_MODE, &priv->events))
-		vmbnet_ctl_rx_mode(priv);
+
+	clear_bit(VMBNET_EV_CTL, &priv->events);
+	spin_lock_bh(&ctl->lock);
+	if (ctl->req_seq && ctl->req_answered && !ctl->req_waited) {
+		answered = true;
+		type = ctl->req_type;
+		cfg = ctl->req_cfg;
+		status = ctl->req_status;
+		ctl->req_seq = 0;
+	}
+	spin_unlock_bh(&ctl->lock);
+	if (answered)
+		vmbnet_ctl_answered(priv, type, cfg, status);
+
+	if (test_and_clear_bit(VMBNET_EV_RX_MODE, &priv->events) &&
+	    vmbnet_ready(priv))
+		__set_bit(VMBNET_CFG_RX_FILTER, &ctl->dirty);
+	vmbnet_ctl_next(priv);
+
+	clear_bit(VMBNET_EV_LINK, &priv->events);
+	vmbnet_carrier_update(priv);
 }

@@ -142,15 +142,12 @@ void vmbnet_kick(struct vmbnet_endpoint *ep, unsigned int qid)
 }
 EXPORT_SYMBOL_NS_GPL(vmbnet_kick, VMBNET);
 
-/* The device's doorbell: wake the endpoint of q. */
+/* The device's doorbell: wake the endpoint of q. The caller counts it, in
+ * the stats of its side of the queue (one writer each).
+ */
 void vmbnet_signal(struct vmbnet_queue *q)
 {
-	struct vmbnet_tx_stats *ts = &q->tx_stats;
-
 	q->ep->ops->signal(q->ep, q->index);
-	u64_stats_update_begin(&ts->syncp);
-	u64_stats_inc(&ts->kicks);
-	u64_stats_update_end(&ts->syncp);
 }
 
 /* A vmbnet device by name, held (dev_put() it), or NULL. */
@@ -201,8 +198,11 @@ static void vmbnet_reset(struct vmbnet_priv *priv)
 {
 	unsigned int i;
 
-	for (i = 0; i < priv->num_queues; i++)
-		if (priv->queues[i].ep && READ_ONCE(priv->queues[i].broken)) {
+	/* Queues out of use too: one may have broken as ethtool -L turned
+	 * it off, and would come back broken.
+	 */
+	for (i = 0; i < priv->ep_queues; i++)
+		if (READ_ONCE(priv->queues[i].broken)) {
 			vmbnet_detach_locked(priv, true);
 			return;
 		}

@@ -9,7 +9,8 @@
 
 /* The device's own counters come first: the control channel's. */
 static const char vmbnet_dev_stat_names[][ETH_GSTRING_LEN] = {
-	"ctl_requests", "ctl_refused", "ctl_timeouts", "ctl_bad_messages",
+	"ctl_requests", "ctl_refused", "ctl_timeouts", "ctl_reverted",
+	"ctl_bad_messages",
 };
 
 #define VMBNET_DEV_STATS	ARRAY_SIZE(vmbnet_dev_stat_names)
@@ -21,7 +22,7 @@ static const char vmbnet_tx_stat_names[][ETH_GSTRING_LEN] = {
 
 static const char vmbnet_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "bad_header", "ring_errors",
-	"length_errors", "polls",
+	"length_errors", "polls", "kicks",
 };
 
 #define VMBNET_TX_STATS	ARRAY_SIZE(vmbnet_tx_stat_names)
@@ -95,6 +96,7 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 		out[VMBNET_STAT_RX_RING_ERRORS] = u64_stats_read(&rs->ring_errors);
 		out[VMBNET_STAT_RX_LENGTH_ERRORS] = u64_stats_read(&rs->length_errors);
 		out[VMBNET_STAT_RX_POLLS] = u64_stats_read(&rs->polls);
+		out[VMBNET_STAT_RX_KICKS] = u64_stats_read(&rs->kicks);
 	} while (u64_stats_fetch_retry(&rs->syncp, start));
 }
 
@@ -109,6 +111,7 @@ static void vmbnet_get_ethtool_stats(struct net_device *dev,
 	*data++ = atomic64_read(&ctl->requests);
 	*data++ = atomic64_read(&ctl->refused);
 	*data++ = atomic64_read(&ctl->timeouts);
+	*data++ = atomic64_read(&ctl->reverted);
 	*data++ = atomic64_read(&ctl->bad);
 
 	memset(totals, 0, VMBNET_Q_STATS * sizeof(*totals));
@@ -145,7 +148,7 @@ static int vmbnet_set_channels(struct net_device *dev,
 	if (n < 1 || n > vmbnet_queues_max(priv))
 		return -EINVAL;
 	if (n != vmbnet_queues_wanted(priv)) {
-		err = vmbnet_ctl_set_value(priv, VMBNET_MSG_SET_QUEUES, n);
+		err = vmbnet_ctl_set_value(priv, VMBNET_CFG_QUEUES, n);
 		if (err)
 			return err;
 	}

@@ -31,6 +31,7 @@ static void __exit vmbnet_module_exit(void)
 	vmbnet_cdev_exit();
 	/* Deletes every vmbnet device still present. */
 	rtnl_link_unregister(&vmbnet_link_ops);
+	vmbnet_ctl_exit();
 }
 
 module_init(vmbnet_module_init);

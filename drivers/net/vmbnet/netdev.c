@@ -98,22 +98,24 @@ static void vmbnet_uninit(struct net_device *dev)
 }
 
 /* Up and down are the endpoint's to know: it stops delivering to a device
- * that is down. The rings keep running for control either way.
+ * that is down. They are the user's to decide, so nothing waits for its
+ * answer. The rings keep running for control either way.
  */
 static int vmbnet_open(struct net_device *dev)
 {
-	return vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_STATE, 1);
+	vmbnet_ctl_update(netdev_priv(dev), VMBNET_CFG_STATE);
+	return 0;
 }
 
 static int vmbnet_close(struct net_device *dev)
 {
-	vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_STATE, 0);
+	vmbnet_ctl_update(netdev_priv(dev), VMBNET_CFG_STATE);
 	return 0;
 }
 
 static int vmbnet_change_mtu(struct net_device *dev, int mtu)
 {
-	int err = vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_MSG_SET_MTU, mtu);
+	int err = vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_CFG_MTU, mtu);
 
 	if (!err)
 		WRITE_ONCE(dev->mtu, mtu);

@@ -65,10 +65,13 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 	up = priv->running && priv->ctl.state == VMBNET_CTL_READY &&
 	     priv->ctl.link_up;
 	spin_unlock_bh(&priv->ctl.lock);
+	up &= !vmbnet_ctl_pushing(priv);
 
 	if (up == netif_carrier_ok(priv->dev))
 		return;
-	netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
+	/* The endpoint flaps the link at will: the log is not its to fill. */
+	if (net_ratelimit())
+		netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
 	if (up)
 		netif_carrier_on(priv->dev);
 	else
@@ -144,21 +147,19 @@ static int vmbnet_set_queues(struct vmbnet_priv *priv, unsigned int n)
 int vmbnet_queues_apply(struct vmbnet_priv *priv)
 {
 	unsigned int n = vmbnet_queues_target(priv, rtnl_dereference(priv->ep));
-	struct vmbnet_rss rss = priv->rss;
+	u32 indir[VMBNET_RSS_INDIR_SIZE];
 	int err;
 
 	ASSERT_RTNL();
 	if (n == priv->num_queues)
 		return 0;
+	memcpy(indir, priv->rss.indir, sizeof(indir));
 	err = vmbnet_set_queues(priv, n);
 	if (err)
 		return err;
 	netif_info(priv, ifup, priv->dev, "%u queues in use\n", n);
-	if (vmbnet_ready(priv) &&
-	    memcmp(rss.indir, priv->rss.indir, sizeof(rss.indir)) &&
-	    vmbnet_ctl_set_rss(priv, &priv->rss))
-		netdev_warn(priv->dev, "endpoint did not take the RSS table for %u queues\n",
-			    n);
+	if (memcmp(indir, priv->rss.indir, sizeof(indir)))
+		vmbnet_ctl_update(priv, VMBNET_CFG_RSS);
 	return 0;
 }
 

@@ -194,7 +194,7 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 {
 	struct vmbnet_queue *q = container_of(napi, struct vmbnet_queue, napi);
 	struct vmbnet_ring_pkt pkt;
-	bool again, deliver;
+	bool again, deliver, kick;
 	int work = 0, err;
 
 	if (unlikely(READ_ONCE(q->broken)))
@@ -217,11 +217,14 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 		work++;
 	}
 	/* Room for the endpoint: kick it if it waits for that much. */
-	if (vmbnet_ring_release(&q->rx))
+	kick = vmbnet_ring_release(&q->rx);
+	if (kick)
 		vmbnet_signal(q);
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.polls);
+	if (kick)
+		u64_stats_inc(&q->rx_stats.kicks);
 	u64_stats_update_end(&q->rx_stats.syncp);
 
 	if (work == budget || again)

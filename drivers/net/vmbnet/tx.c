@@ -16,6 +16,17 @@
 #define VMBNET_TX_HDRS	(sizeof(struct vmbnet_msg_hdr) + \
 			 sizeof(struct virtio_net_hdr_mrg_rxbuf))
 
+/* Under the tx queue lock: tells the endpoint there are frames to read. */
+void vmbnet_tx_signal(struct vmbnet_queue *q)
+{
+	struct vmbnet_tx_stats *ts = &q->tx_stats;
+
+	vmbnet_signal(q);
+	u64_stats_update_begin(&ts->syncp);
+	u64_stats_inc(&ts->kicks);
+	u64_stats_update_end(&ts->syncp);
+}
+
 static void vmbnet_tx_drop(struct vmbnet_queue *q, struct sk_buff *skb)
 {
 	struct vmbnet_tx_stats *ts = &q->tx_stats;
@@ -89,7 +100,7 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* One signal per batch: the stack says when more follow, unless stopped. */
 	if (kick || netif_xmit_stopped(txq)) {
 		if (vmbnet_ring_flush(&q->tx))
-			vmbnet_signal(q);
+			vmbnet_tx_signal(q);
 		if (unlikely(netif_xmit_stopped(txq)) &&
 		    vmbnet_tx_want_signal(q, txq, vmbnet_ring_known_free(&q->tx)))
 			napi_schedule(&q->napi);
@@ -102,7 +113,7 @@ drop:
 	/* A batch may end with a drop: what went before still needs its signal. */
 	if (READ_ONCE(priv->tx_ready) && !netdev_xmit_more() &&
 	    vmbnet_ring_flush(&q->tx))
-		vmbnet_signal(q);
+		vmbnet_tx_signal(q);
 	return NETDEV_TX_OK;
 }
 

@@ -22,8 +22,12 @@
 /* Queue counts a device may be created with; queue 0 also carries control. */
 #define VMBNET_MIN_QUEUES	1
 
-/* How long a request waits for the endpoint's STATUS (and INIT its OFFER). */
-#define VMBNET_CTL_TIMEOUT_MS	5000
+/* The most one RTNL section waits for endpoints, however many devices and
+ * requests it covers; past it, settings are confirmed later (control.c).
+ */
+#define VMBNET_CTL_BUDGET_MS	1000
+/* A request unanswered this long is logged: later settings wait for it. */
+#define VMBNET_CTL_WARN_MS	5000
 
 struct netlink_ext_ack;
 struct nlattr;
@@ -32,7 +36,7 @@ struct vmbnet_tx_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
 	u64_stats_t dropped;
-	u64_stats_t kicks;		/* signals to the endpoint */
+	u64_stats_t kicks;		/* signals: frames to read */
 	u64_stats_t ring_full;		/* queue stopped for want of room */
 	struct u64_stats_sync syncp;
 };
@@ -45,6 +49,7 @@ struct vmbnet_rx_stats {
 	u64_stats_t length_errors;	/* frame longer than the MTU allows */
 	u64_stats_t ring_errors;	/* corrupt ring: queue reset */
 	u64_stats_t polls;
+	u64_stats_t kicks;		/* signals: room to write */
 	struct u64_stats_sync syncp;
 };
 
@@ -87,26 +92,62 @@ struct vmbnet_rx_filter {
 	u8 mc[VMBNET_RX_MC_MAX][ETH_ALEN];
 };
 
-/* The control channel on queue 0. Requests are made under RTNL, so one at
- * a time; NAPI delivers the answers.
+/* The settings the device gives its endpoint, one request each; bits in
+ * the masks of struct vmbnet_ctl. Pushed in this order after an agreement.
+ */
+enum vmbnet_cfg {
+	VMBNET_CFG_MAC,
+	VMBNET_CFG_MTU,
+	VMBNET_CFG_QUEUES,
+	VMBNET_CFG_RSS,
+	VMBNET_CFG_RX_FILTER,
+	VMBNET_CFG_STATE,
+	VMBNET_CFG_NUM,
+	VMBNET_CFG_NONE = VMBNET_CFG_NUM,	/* INIT, ACCEPT */
+};
+
+/* A value of each setting. */
+struct vmbnet_config {
+	u8 mac[ETH_ALEN];
+	u32 mtu;
+	u32 queues;
+	u32 state;
+	struct vmbnet_rss rss;
+	struct vmbnet_rx_filter rx_filter;
+};
+
+/* The control channel on queue 0. One request is in flight at a time; a
+ * caller under RTNL waits for its answer within the RTNL budget at most,
+ * else NAPI's answer is acted on by the service task.
  */
 struct vmbnet_ctl {
-	spinlock_t lock;		/* the fields below, NAPI vs requester */
+	spinlock_t lock;		/* state, link, req_*: NAPI vs RTNL */
 	enum vmbnet_ctl_state state;
 	u32 seq;			/* last request's */
-	u32 wait_seq;			/* the request waiting for STATUS, or 0 */
-	u16 wait_type;
-	u32 status;			/* its answer */
+	u32 req_seq;			/* the request in flight, or 0 */
+	u16 req_type;
+	enum vmbnet_cfg req_cfg;	/* the setting it carries */
+	bool req_waited;		/* a caller waits for its answer */
+	bool req_answered;		/* its STATUS is in: req_status */
+	u32 req_status;
 	struct completion done;
-	bool stalled;			/* a request timed out; nothing came since */
 	struct vmbnet_ctl_offer offer;	/* as received, checked */
 	bool link_up;
 	u32 speed;			/* SPEED_* */
 	u8 duplex;			/* DUPLEX_* */
-	struct delayed_work offer_timeout;
+	/* Under RTNL: */
+	struct vmbnet_config next;	/* a user's change, being asked */
+	struct vmbnet_config sent;	/* the request in flight's value */
+	struct vmbnet_config acked;	/* what the endpoint last took */
+	unsigned long acked_valid;	/* BIT(VMBNET_CFG_*) */
+	unsigned long dirty;		/* settings still to send */
+	unsigned long pushing;		/* the agreement's push: no carrier yet */
+	unsigned long reverting;	/* undoing a refusal: nothing to send */
+	struct delayed_work watchdog;	/* logs a request long unanswered */
 	atomic64_t requests;
 	atomic64_t refused;
 	atomic64_t timeouts;
+	atomic64_t reverted;
 	atomic64_t bad;			/* bad messages from the endpoint */
 };
 
@@ -120,6 +161,7 @@ enum vmbnet_event {
 	VMBNET_EV_OFFER,		/* an OFFER to agree on */
 	VMBNET_EV_LINK,			/* the endpoint's link status changed */
 	VMBNET_EV_RX_MODE,		/* the rx filter changed */
+	VMBNET_EV_CTL,			/* an answer to act on, settings to send */
 };
 
 struct vmbnet_priv {
@@ -140,7 +182,6 @@ struct vmbnet_priv {
 	struct delayed_work service;
 	struct vmbnet_ctl ctl;
 	struct vmbnet_rss rss;
-	struct vmbnet_rx_filter rx_filter;	/* as last agreed */
 	/* Largest frame the rings take, and room kept free for one. */
 	u32 max_frame;
 	u32 tx_thresh;
@@ -190,12 +231,17 @@ void vmbnet_ctl_attached(struct vmbnet_priv *priv);
 void vmbnet_ctl_detached(struct vmbnet_priv *priv);
 void vmbnet_ctl_rx(struct vmbnet_queue *q, u16 type, const u8 *data, u32 len);
 void vmbnet_ctl_service(struct vmbnet_priv *priv);
-int vmbnet_ctl_set_value(struct vmbnet_priv *priv, u16 type, u32 value);
+void vmbnet_ctl_exit(void);
+int vmbnet_ctl_set_value(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
+			 u32 value);
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
+void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg);
+bool vmbnet_ctl_pushing(const struct vmbnet_priv *priv);
 const char *vmbnet_ctl_name(u16 type);
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o);
+int vmbnet_ctl_errno(u32 status);
 #endif
 
 /* rss.c */
@@ -206,6 +252,7 @@ int vmbnet_rss_set_flow_hash(u32 *hash_types, u32 flow_type, u64 fields);
 
 /* tx.c */
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void vmbnet_tx_signal(struct vmbnet_queue *q);
 bool vmbnet_tx_complete(struct vmbnet_queue *q);
 
 /* rx.c */
@@ -233,6 +280,7 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_RX_RING_ERRORS,
 	VMBNET_STAT_RX_LENGTH_ERRORS,
 	VMBNET_STAT_RX_POLLS,
+	VMBNET_STAT_RX_KICKS,
 	VMBNET_Q_STATS
 };
 

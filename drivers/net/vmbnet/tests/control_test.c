@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit tests for the driver's side of the control protocol: the version
- * it picks from an offer, and a name for every message in its log lines.
+ * it picks from an offer, the errno a refusal becomes, and a name for every
+ * message in its log lines.
  */
 
 #include <kunit/test.h>
+#include <linux/errno.h>
 #include <linux/string.h>
 
 #include "../vmbnet.h"
@@ -34,6 +36,42 @@ static void vmbnet_ctl_version_pick(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, version_of(VMBNET_PROTO_VERSION_MAX + 1, 1), 0);
 }
 
+/* Whatever status the endpoint answers, the caller of ip or ethtool gets an
+ * errno it can act on, and never one of the kernel's own that netlink or
+ * the syscall layer would take for something else.
+ */
+static void vmbnet_ctl_errno_map(struct kunit *test)
+{
+	static const u32 passed[] = {
+		EPERM, ENOMEM, EBUSY, EINVAL, ENOSPC, ERANGE, EMSGSIZE, EPROTO,
+		EOPNOTSUPP, EADDRINUSE, EADDRNOTAVAIL, ENOBUFS,
+	};
+	unsigned int i, passes = 0;
+	u32 status;
+	int err;
+
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(0), 0);
+	for (i = 0; i < ARRAY_SIZE(passed); i++)
+		KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(passed[i]), -(int)passed[i]);
+
+	for (status = 1; status < 4096 + 16; status++) {
+		err = vmbnet_ctl_errno(status);
+		KUNIT_EXPECT_LT(test, err, 0);
+		KUNIT_EXPECT_TRUE(test, err == -EIO || err == -(int)status);
+		passes += err != -EIO;
+	}
+	KUNIT_EXPECT_EQ(test, passes, ARRAY_SIZE(passed));
+	/* No ACK from netlink, or a restarted syscall: never. */
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(EINTR), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(EAGAIN), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(ERESTARTSYS), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(ERESTARTNOINTR), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(ERESTART_RESTARTBLOCK), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(EIOCBQUEUED), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(U32_MAX), -EIO);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_errno(0x80000000), -EIO);
+}
+
 static void vmbnet_ctl_names(struct kunit *test)
 {
 	static const u16 types[] = {
@@ -59,6 +97,7 @@ static void vmbnet_ctl_names(struct kunit *test)
 
 static struct kunit_case vmbnet_control_cases[] = {
 	KUNIT_CASE(vmbnet_ctl_version_pick),
+	KUNIT_CASE(vmbnet_ctl_errno_map),
 	KUNIT_CASE(vmbnet_ctl_names),
 	{}
 };

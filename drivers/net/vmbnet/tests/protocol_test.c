@@ -135,11 +135,15 @@ static void vmbnet_protocol_unknown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmbnet_ctl_check(0xffff, buf, 16), -EOPNOTSUPP);
 }
 
-/* Each case spoils one field of a good message. */
+/* Each case spoils one field of a good message, which must then get the
+ * error its rule gives: -EINVAL for a value out of range, -EMSGSIZE for a
+ * length that does not match what the message says it holds.
+ */
 struct ctl_bad_case {
 	const char *name;
 	u16 type;
 	void (*spoil)(u8 *buf);
+	int err;
 };
 
 #define SPOIL(fn, body) static void fn(u8 *b) { body; }
@@ -160,6 +164,7 @@ SPOIL(rss_queue, ((struct vmbnet_ctl_rss *)b)->indir[127] = cpu_to_le16(64))
 SPOIL(rx_flags, ((struct vmbnet_ctl_rx_filter *)b)->flags = cpu_to_le32(4))
 SPOIL(rx_unicast, ((u8 *)b)[sizeof(struct vmbnet_ctl_rx_filter) + 8] = 0x02)
 SPOIL(rx_count, ((struct vmbnet_ctl_rx_filter *)b)->mc_count = cpu_to_le32(3))
+SPOIL(rx_count_65, ((struct vmbnet_ctl_rx_filter *)b)->mc_count = cpu_to_le32(65))
 SPOIL(rx_count_huge, ((struct vmbnet_ctl_rx_filter *)b)->mc_count = cpu_to_le32(0x20000001))
 SPOIL(offer_versions, ((struct vmbnet_ctl_offer *)b)->version_max = 0)
 SPOIL(offer_queues0, ((struct vmbnet_ctl_offer *)b)->max_queues = 0)
@@ -178,39 +183,40 @@ SPOIL(link_value, ((struct vmbnet_ctl_link *)b)->link = cpu_to_le32(2))
 SPOIL(link_duplex, ((struct vmbnet_ctl_link *)b)->duplex = 2)
 
 static const struct ctl_bad_case ctl_bad_cases[] = {
-	{ "init_min_over_max", VMBNET_MSG_INIT, init_versions },
-	{ "init_version_0", VMBNET_MSG_INIT, init_version0 },
-	{ "accept_version_0", VMBNET_MSG_ACCEPT, accept_version0 },
-	{ "mac_multicast", VMBNET_MSG_SET_MAC, mac_multicast },
-	{ "mac_zero", VMBNET_MSG_SET_MAC, mac_zero },
-	{ "mtu_67", VMBNET_MSG_SET_MTU, mtu_small },
-	{ "mtu_65522", VMBNET_MSG_SET_MTU, mtu_big },
-	{ "queues_0", VMBNET_MSG_SET_QUEUES, queues_zero },
-	{ "queues_65", VMBNET_MSG_SET_QUEUES, queues_65 },
-	{ "state_2", VMBNET_MSG_SET_STATE, state_two },
-	{ "data_path_2", VMBNET_MSG_SET_DATA_PATH, state_two },
-	{ "rss_key_size", VMBNET_MSG_SET_RSS, rss_key },
-	{ "rss_indir_size", VMBNET_MSG_SET_RSS, rss_indir },
-	{ "rss_hash_types", VMBNET_MSG_SET_RSS, rss_hash },
-	{ "rss_queue_64", VMBNET_MSG_SET_RSS, rss_queue },
-	{ "rx_flags", VMBNET_MSG_SET_RX_FILTER, rx_flags },
-	{ "rx_unicast_in_list", VMBNET_MSG_SET_RX_FILTER, rx_unicast },
-	{ "rx_count_mismatch", VMBNET_MSG_SET_RX_FILTER, rx_count },
-	{ "rx_count_overflow", VMBNET_MSG_SET_RX_FILTER, rx_count_huge },
-	{ "offer_versions", VMBNET_MSG_OFFER, offer_versions },
-	{ "offer_queues_0", VMBNET_MSG_OFFER, offer_queues0 },
-	{ "offer_queues_65", VMBNET_MSG_OFFER, offer_queues65 },
-	{ "offer_mtu_min_over_max", VMBNET_MSG_OFFER, offer_mtu_order },
-	{ "offer_mtu_max_70000", VMBNET_MSG_OFFER, offer_mtu_max },
-	{ "offer_mac_broadcast", VMBNET_MSG_OFFER, offer_mac },
-	{ "offer_link_7", VMBNET_MSG_OFFER, offer_link },
-	{ "offer_duplex_3", VMBNET_MSG_OFFER, offer_duplex },
-	{ "offer_rss_key_16", VMBNET_MSG_OFFER, offer_rss_key },
-	{ "offer_hash_types", VMBNET_MSG_OFFER, offer_hash },
-	{ "offer_rss_sizes_without_rss", VMBNET_MSG_OFFER, offer_rss_sizes_without_rss },
-	{ "status_not_errno", VMBNET_MSG_STATUS, status_errno },
-	{ "link_2", VMBNET_MSG_LINK, link_value },
-	{ "link_duplex_2", VMBNET_MSG_LINK, link_duplex },
+	{ "init_min_over_max", VMBNET_MSG_INIT, init_versions, -EINVAL },
+	{ "init_version_0", VMBNET_MSG_INIT, init_version0, -EINVAL },
+	{ "accept_version_0", VMBNET_MSG_ACCEPT, accept_version0, -EINVAL },
+	{ "mac_multicast", VMBNET_MSG_SET_MAC, mac_multicast, -EINVAL },
+	{ "mac_zero", VMBNET_MSG_SET_MAC, mac_zero, -EINVAL },
+	{ "mtu_67", VMBNET_MSG_SET_MTU, mtu_small, -EINVAL },
+	{ "mtu_65522", VMBNET_MSG_SET_MTU, mtu_big, -EINVAL },
+	{ "queues_0", VMBNET_MSG_SET_QUEUES, queues_zero, -EINVAL },
+	{ "queues_65", VMBNET_MSG_SET_QUEUES, queues_65, -EINVAL },
+	{ "state_2", VMBNET_MSG_SET_STATE, state_two, -EINVAL },
+	{ "data_path_2", VMBNET_MSG_SET_DATA_PATH, state_two, -EINVAL },
+	{ "rss_key_size", VMBNET_MSG_SET_RSS, rss_key, -EINVAL },
+	{ "rss_indir_size", VMBNET_MSG_SET_RSS, rss_indir, -EINVAL },
+	{ "rss_hash_types", VMBNET_MSG_SET_RSS, rss_hash, -EINVAL },
+	{ "rss_queue_64", VMBNET_MSG_SET_RSS, rss_queue, -EINVAL },
+	{ "rx_flags", VMBNET_MSG_SET_RX_FILTER, rx_flags, -EINVAL },
+	{ "rx_unicast_in_list", VMBNET_MSG_SET_RX_FILTER, rx_unicast, -EINVAL },
+	{ "rx_count_mismatch", VMBNET_MSG_SET_RX_FILTER, rx_count, -EMSGSIZE },
+	{ "rx_count_65", VMBNET_MSG_SET_RX_FILTER, rx_count_65, -EINVAL },
+	{ "rx_count_overflow", VMBNET_MSG_SET_RX_FILTER, rx_count_huge, -EINVAL },
+	{ "offer_versions", VMBNET_MSG_OFFER, offer_versions, -EINVAL },
+	{ "offer_queues_0", VMBNET_MSG_OFFER, offer_queues0, -EINVAL },
+	{ "offer_queues_65", VMBNET_MSG_OFFER, offer_queues65, -EINVAL },
+	{ "offer_mtu_min_over_max", VMBNET_MSG_OFFER, offer_mtu_order, -EINVAL },
+	{ "offer_mtu_max_70000", VMBNET_MSG_OFFER, offer_mtu_max, -EINVAL },
+	{ "offer_mac_broadcast", VMBNET_MSG_OFFER, offer_mac, -EINVAL },
+	{ "offer_link_7", VMBNET_MSG_OFFER, offer_link, -EINVAL },
+	{ "offer_duplex_3", VMBNET_MSG_OFFER, offer_duplex, -EINVAL },
+	{ "offer_rss_key_16", VMBNET_MSG_OFFER, offer_rss_key, -EINVAL },
+	{ "offer_hash_types", VMBNET_MSG_OFFER, offer_hash, -EINVAL },
+	{ "offer_rss_sizes_without_rss", VMBNET_MSG_OFFER, offer_rss_sizes_without_rss, -EINVAL },
+	{ "status_not_errno", VMBNET_MSG_STATUS, status_errno, -EINVAL },
+	{ "link_2", VMBNET_MSG_LINK, link_value, -EINVAL },
+	{ "link_duplex_2", VMBNET_MSG_LINK, link_duplex, -EINVAL },
 };
 
 static void ctl_bad_desc(const struct ctl_bad_case *c, char *desc)
@@ -230,7 +236,7 @@ static void vmbnet_protocol_out_of_range(struct kunit *test)
 	len = good_msg(c->type, buf);
 	KUNIT_ASSERT_EQ(test, vmbnet_ctl_check(c->type, buf, len), 0);
 	c->spoil(buf);
-	KUNIT_EXPECT_NE(test, vmbnet_ctl_check(c->type, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, vmbnet_ctl_check(c->type, buf, len), c->err);
 }
 
 /* Microsoft's RSS verification suite: the key, then TCP/IP flows. */

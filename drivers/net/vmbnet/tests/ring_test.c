@@ -325,43 +325,45 @@ static void corrupt_write_huge(struct ring_fixture *f)
 static void corrupt_short(struct ring_fixture *f)
 {
 	/* Fewer bytes than a descriptor and trailer. */
-	f->ctrl->write_index = cpu_to_le32(16);
+	f->ctrl->write_index = cpu_to_le32(f->r.index + 16);
 }
 
-static struct vmbnet_pkt_desc *first_desc(struct ring_fixture *f)
+/* The descriptor of the packet the reader is to read next. */
+static struct vmbnet_pkt_desc *next_desc(struct ring_fixture *f)
 {
-	return (void *)f->w.data;
+	return (void *)(f->r.data + f->r.index);
 }
 
 static void corrupt_type(struct ring_fixture *f)
 {
-	first_desc(f)->type = cpu_to_le16(7);
+	next_desc(f)->type = cpu_to_le16(7);
 }
 
 static void corrupt_offset_small(struct ring_fixture *f)
 {
-	first_desc(f)->offset8 = cpu_to_le16(1);
+	next_desc(f)->offset8 = cpu_to_le16(1);
 }
 
 static void corrupt_offset_past_len(struct ring_fixture *f)
 {
-	first_desc(f)->offset8 = cpu_to_le16(le16_to_cpu(first_desc(f)->len8) + 1);
+	next_desc(f)->offset8 = cpu_to_le16(le16_to_cpu(next_desc(f)->len8) + 1);
 }
 
 static void corrupt_len_past_avail(struct ring_fixture *f)
 {
 	/* Covers everything written, so its trailer would lie beyond. */
-	first_desc(f)->len8 = cpu_to_le16(le32_to_cpu(f->ctrl->write_index) / 8);
+	next_desc(f)->len8 =
+		cpu_to_le16((le32_to_cpu(f->ctrl->write_index) - f->r.index) / 8);
 }
 
 static void corrupt_len_max(struct ring_fixture *f)
 {
-	first_desc(f)->len8 = cpu_to_le16(0xffff);
+	next_desc(f)->len8 = cpu_to_le16(0xffff);
 }
 
 static void corrupt_len_zero(struct ring_fixture *f)
 {
-	first_desc(f)->len8 = 0;
+	next_desc(f)->len8 = 0;
 }
 
 static void corrupt_read_unaligned(struct ring_fixture *f)
@@ -403,20 +405,56 @@ static void ring_corruption_desc(const struct ring_corruption *c, char *desc)
 
 KUNIT_ARRAY_PARAM(ring_corruption, ring_corruptions, ring_corruption_desc);
 
+/* -EPROTO leaves the side that found it as it was: nothing read from a
+ * corrupt ring is kept, so its own index and the peer's as last validated
+ * still hold.
+ */
+static void ring_expect_unchanged(struct kunit *test, const struct vmbnet_ring *now,
+				  const struct vmbnet_ring *before)
+{
+	KUNIT_EXPECT_EQ(test, now->index, before->index);
+	KUNIT_EXPECT_EQ(test, now->published, before->published);
+	KUNIT_EXPECT_EQ(test, now->peer, before->peer);
+	KUNIT_EXPECT_EQ(test, now->need_signal, before->need_signal);
+	KUNIT_EXPECT_PTR_EQ(test, now->ctrl, before->ctrl);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)now->data, (void *)before->data);
+	KUNIT_EXPECT_EQ(test, now->size, before->size);
+	/* And whatever else it holds, or comes to hold. */
+	KUNIT_EXPECT_EQ(test, memcmp(now, before, sizeof(*now)), 0);
+}
+
 static void vmbnet_ring_corruption(struct kunit *test)
 {
 	const struct ring_corruption *c = test->param_value;
 	struct ring_fixture *f = test->priv;
+	struct vmbnet_ring before;
 	struct vmbnet_ring_pkt pkt;
 	u32 free;
 
+	/* Neither side at its initial state, so a reset shows too: one packet
+	 * read, released and reclaimed; then two waiting, the reader having
+	 * seen the ring empty, the writer owing a signal.
+	 */
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 0x59), 0);
+	ring_get(test, &f->r, 100, 0x59);
+	vmbnet_ring_release(&f->r);
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_free(&f->w, &free), 0);
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_peek(&f->r, &pkt), -ENODATA);
 	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 0x5a), 0);
 	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 0x5b), 0);
+	KUNIT_ASSERT_NE(test, f->r.index, 0U);
+	KUNIT_ASSERT_NE(test, f->w.peer, 0U);
+
 	c->corrupt(f);
-	if (c->writer)
+	if (c->writer) {
+		memcpy(&before, &f->w, sizeof(before));
 		KUNIT_EXPECT_EQ(test, vmbnet_ring_free(&f->w, &free), -EPROTO);
-	else
+		ring_expect_unchanged(test, &f->w, &before);
+	} else {
+		memcpy(&before, &f->r, sizeof(before));
 		KUNIT_EXPECT_EQ(test, vmbnet_ring_peek(&f->r, &pkt), -EPROTO);
+		ring_expect_unchanged(test, &f->r, &before);
+	}
 }
 
 static struct kunit_case vmbnet_ring_cases[] = {
