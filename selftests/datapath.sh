@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Traffic through vmbnet: two devices in netns a and b joined by
-# vmbnet-endpoint pair, then the loopback, null, tap and hostile endpoints.
+# vmbnet-endpoint pair, then the loopback, null and tap endpoints
+# (hostile.sh has the hostile one).
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
@@ -239,39 +240,6 @@ tap_mode() {
 	ip addr flush dev vmbtap0
 }
 
-# What the hostile endpoint's garbage has been counted as, so far.
-garbage_counted() {
-	echo $(($(ethstat a vmb0 rx_bad_header) + $(ethstat a vmb0 rx_ring_errors) +
-		$(ethstat a vmb0 ctl_bad_messages)))
-}
-
-hostile_survived() {
-	local errs rx0
-
-	ip netns add a
-	ip link add vmb0 numtxqueues 2 numrxqueues 2 netns a type vmbnet
-	ip -n a addr add 192.0.2.1/24 dev vmb0
-	ip -n a link set vmb0 up
-	start_endpoint hostile vmb0@a --seed 7
-	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier"
-	ip netns exec a ping -c 20 -i 0.1 -W 1 192.0.2.2 >/dev/null || true
-	# The garbage comes at the endpoint's own pace.
-	wait_for "$WAIT_S" eval '[ "$(garbage_counted)" -gt 0 ]' || true
-	kill "$EP_PID"
-	wait "$EP_PID" || true
-	errs=$(garbage_counted)
-	echo "bad headers and ring errors counted: $errs"
-	[ "$errs" -gt 0 ] || fail "garbage went uncounted"
-	# The device is still good for a well-behaved endpoint.
-	ip -n a neigh add 192.0.2.99 lladdr "$(ip netns exec a cat /sys/class/net/vmb0/address)" dev vmb0
-	start_endpoint loopback vmb0@a
-	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier after the hostile endpoint"
-	rx0=$(ethstat a vmb0 rx_packets)
-	ip netns exec a ping -c 3 -i 0.2 -W 1 192.0.2.99 || true
-	wait_for "$WAIT_S" counter_above a vmb0 rx_packets $((rx0 + 2)) ||
-		fail "no traffic after the hostile endpoint: $(($(ethstat a vmb0 rx_packets) - rx0)) frames"
-}
-
 # recv_queued NETNS: the most bytes an established TCP socket there holds
 # unread (Recv-Q).
 recv_queued() {
@@ -329,6 +297,5 @@ run_test "pair: a device moved to another netns keeps its endpoint" netns_move_k
 run_test "loopback endpoint returns every frame" loopback_mode
 run_test "null endpoint drains and counts" null_mode
 run_test "tap endpoint bridges to a TAP, TSO included" tap_mode
-run_test "hostile endpoint: counted, survived, device reusable" hostile_survived
 run_test "pair: pages a stopped receiver holds outlive the devices and the module" pages_outlive_device
 ksft_finish

@@ -157,6 +157,8 @@ int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *
 	/* --ctl-delay: a slow endpoint, answering each request late. */
 	if (!ev->bad && ep_ctl_delay_ms && ev->type != VMBNET_MSG_INIT)
 		usleep(ep_ctl_delay_ms * 1000U);
+	if (!ev->bad && !status && ep_hostile_answer)
+		return ep_hostile_answer(ev);
 	if (!ev->bad && !status)
 		status = -ep_refuse(d, ev);
 	if (!ev->bad && !status && ev->type == VMBNET_MSG_ACCEPT && d->on_accept)

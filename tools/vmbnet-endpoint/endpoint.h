@@ -28,6 +28,8 @@ extern int ep_hup;	/* a queue was detached: re-attach */
 extern bool ep_log;
 extern unsigned int ep_refuse_mtu;	/* --refuse-mtu: SET_MTU's answer */
 extern unsigned int ep_ctl_delay_ms;	/* --ctl-delay: before each answer */
+/* hostile mode: the answer to each request, once it has agreed. */
+extern int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
 
 /* The flags are set by handlers and threads and read by every thread. */
 #define EP_FLAG(flag)		__atomic_load_n(&(flag), __ATOMIC_RELAXED)
@@ -87,6 +89,6 @@ void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode);
 void ep_run_tap(struct ep_dev *d, const char *tapname);
 void ep_close_tap(void);
 /* hostile.c */
-void ep_run_hostile(struct ep_dev *d, unsigned long seed);
+void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count);
 
 #endif

@@ -18,6 +18,17 @@
 
 static uint64_t rng_state;
 
+/* What it threw, for the log: the test reads the totals. */
+static struct {
+	uint64_t headers, giants, messages, control, dups, rings, resets;
+	uint64_t links, floods, stalls, answers, refusals, silences;
+} sent;
+
+/* The seqs of recent requests, for duplicate answers. */
+static uint32_t seen_seq[16];
+static uint16_t seen_type[16];
+static unsigned int seen_n;
+
 static uint64_t rng(void)
 {
 	/* xorshift64* */
@@ -49,6 +60,19 @@ static void bad_header(struct vmbnet_queue *q)
 	h.csum_start = rng() % 3 ? rng() % 300 : rng();
 	h.csum_offset = rng() % 3 ? csum_offsets[rng() % 3] : rng();
 	vmbnet_send(q, &h, frame, len);
+	sent.headers++;
+}
+
+/* A frame past the MTU, up to the largest the ring takes, or beyond. */
+static void giant(struct vmbnet_queue *q)
+{
+	static uint8_t frame[65536 + 4096];
+	struct virtio_net_hdr_v1 h = { 0 };
+	uint32_t len = 1515 + rng() % (sizeof(frame) - 1515);
+
+	frame[12] = 0x08;
+	if (vmbnet_send(q, &h, frame, len) == 0)
+		sent.giants++;
 }
 
 /* A well-framed packet whose message header lies. */
@@ -69,6 +93,7 @@ static void bad_message(struct vmbnet_queue *q)
 	if (rng() & 1)
 		mh->type = 1;
 	vmbnet_ring_commit(&q->tx, len);
+	sent.messages++;
 }
 
 static const uint16_t ctl_types[] = {
@@ -94,6 +119,41 @@ static uint16_t out_of_range(union vmbnet_ctl_body *b)
 	default:
 		b->status.status = cpu_to_le32(4096 + (uint32_t)rng());
 		return VMBNET_MSG_STATUS;
+	}
+}
+
+/* A well-formed STATUS for a request already answered (or never made):
+ * a duplicate, any errno.
+ */
+static void dup_status(struct vmbnet_endpoint *ep)
+{
+	struct vmbnet_ctl_status st = { 0 };
+	unsigned int i = rng() % (seen_n ? seen_n : 1);
+
+	st.hdr.seq = cpu_to_le32(seen_n ? seen_seq[i] : rng());
+	st.request = cpu_to_le16(seen_n ? seen_type[i] : VMBNET_MSG_SET_MTU);
+	st.status = cpu_to_le32(rng() % 4096);
+	vmbnet_send_msg(&ep->queues[0], VMBNET_MSG_STATUS, &st, sizeof(st));
+	sent.dups++;
+}
+
+/* Answers to the driver's requests: yes, any errno 1..4095, or none. */
+static int hostile_answer(const struct vmbnet_ctl_event *ev)
+{
+	seen_seq[seen_n % 16] = ev->seq;
+	seen_type[seen_n % 16] = ev->type;
+	seen_n = seen_n < 16 ? seen_n + 1 : 16;
+	sent.answers++;
+	switch (rng() % 16) {
+	case 0:
+		/* Never answered: the driver must not wait for it again. */
+		sent.silences++;
+		return VMBNET_CTL_NO_ANSWER;
+	case 1 ... 6:
+		sent.refusals++;
+		return 1 + rng() % 4095;
+	default:
+		return 0;
 	}
 }
 
@@ -149,7 +209,7 @@ static void bad_control(struct vmbnet_endpoint *ep)
 		type = VMBNET_MSG_STATUS;
 		len = vmbnet_ctl_size(type);
 		b.status.request = cpu_to_le16(ctl_types[rng() % 9]);
-		b.status.status = cpu_to_le32(rng() % 2 ? 0 : rng() % 200);
+		b.status.status = cpu_to_le32(rng() % 2 ? 0 : rng() % 4096);
 		break;
 	default:
 		type = rng() % 2 ? VMBNET_MSG_OFFER : ctl_types[rng() % 9];
@@ -159,6 +219,7 @@ static void bad_control(struct vmbnet_endpoint *ep)
 		break;
 	}
 	vmbnet_send_msg(q, type, &b, len);
+	sent.control++;
 }
 
 /* Scribble on a control page or a descriptor. */
@@ -195,6 +256,7 @@ static void bad_ring(struct vmbnet_queue *q)
 		in->write_index = q->tx.index + 4;
 		break;
 	}
+	sent.rings++;
 }
 
 /* Keep the outbound ring moving; control messages get answered here. */
@@ -251,31 +313,78 @@ static void negotiate(struct ep_dev *d)
 	}
 }
 
-void ep_run_hostile(struct ep_dev *d, unsigned long seed)
+static void report(unsigned long seed, uint64_t actions)
+{
+	ep_log_msg("hostile: seed %lu: %llu actions: %llu bad headers, %llu giant frames, "
+		   "%llu bad messages, %llu bad control messages, %llu duplicate answers, "
+		   "%llu ring scribbles, %llu ring resets, %llu link flaps, %llu signal floods, "
+		   "%llu stalls; %llu requests answered: %llu refused, %llu never",
+		   seed, (unsigned long long)actions,
+		   (unsigned long long)sent.headers, (unsigned long long)sent.giants,
+		   (unsigned long long)sent.messages, (unsigned long long)sent.control,
+		   (unsigned long long)sent.dups, (unsigned long long)sent.rings,
+		   (unsigned long long)sent.resets, (unsigned long long)sent.links,
+		   (unsigned long long)sent.floods, (unsigned long long)sent.stalls,
+		   (unsigned long long)sent.answers, (unsigned long long)sent.refusals,
+		   (unsigned long long)sent.silences);
+}
+
+/*
+ * Mostly garbage in the rings, now and then (1 in 32) control games, and
+ * rarely (1 in 1024) a corrupt ring, which costs a reset and a new attach.
+ * A stall stops reading the device's rings for a while: its queues must
+ * stop and wake, not spin. The run ends after count actions (0: never).
+ */
+void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 {
 	struct vmbnet_endpoint *ep = &d->ep;
-	uint64_t actions = 0;
+	static uint64_t actions;	/* over every attach */
+	uint64_t stall = 0;
 
-	rng_state = seed ? seed : 1;
+	/* Once per run: a re-attach goes on with the same sequence. */
+	if (!rng_state)
+		rng_state = seed ? seed : 1;
 	negotiate(d);
+	ep_hostile_answer = hostile_answer;
 	ep_log_msg("hostile: seed %lu", seed);
-	while (ep_running()) {
+	while (ep_running() && (!count || actions < count)) {
 		struct vmbnet_queue *q = &ep->queues[rng() % ep->num_queues];
-		unsigned int what = rng() % 16;
+		unsigned int what = rng() % 1024, i;
 
-		if (what < 8)
+		if (what < 512) {
 			bad_header(q);
-		else if (what < 11)
+		} else if (what < 800) {
 			bad_message(q);
-		else if (what < 12)
+		} else if (what < 864) {
 			bad_control(ep);
-		else if (what < 13)
+		} else if (what < 896) {
+			dup_status(ep);
+		} else if (what < 897) {
 			bad_ring(q);
-		else if (what < 14)
+		} else if (what < 898) {
 			/* The kernel may have reset the queue: start over too. */
-			vmbnet_ring_init(&q->tx, q->tx.ctrl, q->tx.data, q->tx.size),
+			vmbnet_ring_init(&q->tx, q->tx.ctrl, q->tx.data, q->tx.size);
 			vmbnet_ring_init(&q->rx, q->rx.ctrl, q->rx.data, q->rx.size);
-		drain(q);
+			sent.resets++;
+		} else if (what < 930) {
+			vmbnet_send_link(ep, rng() & 1, rng(), rng() & 1);
+			sent.links++;
+		} else if (what < 962) {
+			for (i = 0; i < 64; i++)
+				vmbnet_kick(q);
+			sent.floods++;
+		} else if (what < 964) {
+			if (!stall) {
+				stall = 256 + rng() % 4096;
+				sent.stalls++;
+			}
+		} else if (what < 996) {
+			giant(q);
+		}
+		if (stall)
+			stall--;
+		else
+			drain(q);
 		vmbnet_flush(q);
 		if (rng() % 4 == 0)
 			vmbnet_kick(q);
@@ -285,5 +394,8 @@ void ep_run_hostile(struct ep_dev *d, unsigned long seed)
 			usleep(1000);
 		}
 	}
-	ep_log_msg("hostile: %llu actions", (unsigned long long)actions);
+	ep_hostile_answer = NULL;
+	report(seed, actions);
+	if (count && actions >= count)
+		EP_SET(ep_stop, 1);
 }

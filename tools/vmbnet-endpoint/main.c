@@ -6,7 +6,7 @@
  *   vmbnet-endpoint [options] pair IF1 IF2  forwards between two devices
  *   vmbnet-endpoint [options] tap IF TAP    bridges a device to a TAP
  *   vmbnet-endpoint [options] null IF       drains and counts
- *   vmbnet-endpoint [options] hostile IF [--seed N]  writes garbage
+ *   vmbnet-endpoint [options] hostile IF [--seed N] [--count N]  writes garbage
  *
  * IF may be IF@NETNS (a name from `ip netns`). Runs until SIGINT/SIGTERM;
  * SIGUSR1 and SIGUSR2 tell every device its link went down or up. When the
@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -39,6 +40,8 @@ static int ep_link_sig;	/* 1: down, 2: up */
 bool ep_log;
 unsigned int ep_refuse_mtu;
 unsigned int ep_ctl_delay_ms;
+int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
+static uint64_t ep_count;	/* hostile: actions before it stops */
 
 static struct ep_dev ep_devs[EP_MAX_DEVS];
 static unsigned int ep_ndevs;
@@ -51,7 +54,8 @@ static void bad_usage(void)
 		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--mtu-max N]\n"
 		"                       [--speed MBPS] [--ring-size BYTES] [--refuse-mtu ERRNO]\n"
 		"                       [--ctl-delay MS] MODE ARGS...\n"
-		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF | hostile IF [--seed N]\n"
+		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF\n"
+		"       hostile IF [--seed N] [--count ACTIONS]\n"
 		"IF may be written IF@NETNS to attach inside that network namespace.\n");
 	exit(2);
 }
@@ -345,6 +349,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "seed", required_argument, NULL, 's' },
 		{ "refuse-mtu", required_argument, NULL, 'R' },
 		{ "ctl-delay", required_argument, NULL, 'D' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -386,6 +391,9 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 'D':
 			ep_ctl_delay_ms = ep_number("ctl-delay", optarg, 0, 60000);
+			break;
+		case 'c':
+			ep_count = ep_number("count", optarg, 1, ULONG_MAX);
 			break;
 		default:
 			bad_usage();
@@ -454,7 +462,7 @@ int main(int argc, char **argv)
 		if (tapname)
 			ep_run_tap(&ep_devs[0], tapname);
 		else if (hostile)
-			ep_run_hostile(&ep_devs[0], seed);
+			ep_run_hostile(&ep_devs[0], seed, ep_count);
 		else
 			ep_run_forward(ep_devs, ep_ndevs, fwd);
 		ep_detach_all();

@@ -171,20 +171,17 @@ EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_peer_moved);
  */
 int vmbnet_ring_peek(struct vmbnet_ring *r, struct vmbnet_ring_pkt *pkt)
 {
-	u32 avail = ring_dist(r, r->index, r->peer);
+	u32 peer = r->peer, avail = ring_dist(r, r->index, peer);
 	struct vmbnet_pkt_desc desc;
 	u32 offset, len;
 
 	if (!avail) {
-		u32 wr;
+		/* Pairs with the writer's release: its bytes before it are there. */
+		peer = le32_to_cpu(smp_load_acquire(&r->ctrl->write_index));
 
-		/* Pairs with the writer's release: its bytes before wr are there. */
-		wr = le32_to_cpu(smp_load_acquire(&r->ctrl->write_index));
-
-		if (!ring_index_valid(r, wr))
+		if (!ring_index_valid(r, peer))
 			return -EPROTO;
-		r->peer = wr;
-		avail = ring_dist(r, r->index, wr);
+		avail = ring_dist(r, r->index, peer);
 		if (!avail)
 			return -ENODATA;
 	}
@@ -199,6 +196,8 @@ int vmbnet_ring_peek(struct vmbnet_ring *r, struct vmbnet_ring_pkt *pkt)
 	    len + VMBNET_PKT_TRAILER_SIZE > avail)
 		return -EPROTO;
 
+	/* Kept only now: a write index whose packet is corrupt is not. */
+	r->peer = peer;
 	pkt->payload = r->data + r->index + offset;
 	pkt->len = len - offset;
 	pkt->total = len + VMBNET_PKT_TRAILER_SIZE;

@@ -622,6 +622,9 @@ static void ctl_receive(struct vmbnet_queue *q, uint16_t type, const uint8_t *bo
 		ret = ep->cfg.ctl(ep, &ev, ep->cfg.priv);
 		if (!ev.bad && !ev.status && type != VMBNET_MSG_INIT && ret > 0)
 			ev.status = ret < 4096 ? ret : EINVAL;
+		if (!ev.bad && !ev.status && type != VMBNET_MSG_INIT &&
+		    ret == VMBNET_CTL_NO_ANSWER)
+			return;
 	}
 	if (!ev.bad && !ev.status)
 		ctl_apply(ep, type, &b);

@@ -78,6 +78,11 @@ struct vmbnet_ctl_event {
  * positive errno to refuse it; otherwise (and for INIT) the return value is
  * ignored. May call vmbnet_get_state() and vmbnet_send_link(), not recv.
  */
+/* Returned by vmbnet_ctl_fn for a request: no answer at all, as a stuck or
+ * hostile endpoint would (for tests of the driver).
+ */
+#define VMBNET_CTL_NO_ANSWER	(-1)
+
 typedef int (*vmbnet_ctl_fn)(struct vmbnet_endpoint *ep,
 			     const struct vmbnet_ctl_event *ev, void *priv);
 
