@@ -8,6 +8,7 @@
 
 #include <asm/byteorder.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -315,18 +316,25 @@ static void negotiate(struct ep_dev *d)
 
 static void report(unsigned long seed, uint64_t actions)
 {
-	ep_log_msg("hostile: seed %lu: %llu actions: %llu bad headers, %llu giant frames, "
-		   "%llu bad messages, %llu bad control messages, %llu duplicate answers, "
-		   "%llu ring scribbles, %llu ring resets, %llu link flaps, %llu signal floods, "
-		   "%llu stalls; %llu requests answered: %llu refused, %llu never",
-		   seed, (unsigned long long)actions,
-		   (unsigned long long)sent.headers, (unsigned long long)sent.giants,
-		   (unsigned long long)sent.messages, (unsigned long long)sent.control,
-		   (unsigned long long)sent.dups, (unsigned long long)sent.rings,
-		   (unsigned long long)sent.resets, (unsigned long long)sent.links,
-		   (unsigned long long)sent.floods, (unsigned long long)sent.stalls,
-		   (unsigned long long)sent.answers, (unsigned long long)sent.refusals,
-		   (unsigned long long)sent.silences);
+	const struct { const char *what; uint64_t n; } thrown[] = {
+		{ "bad headers", sent.headers }, { "giant frames", sent.giants },
+		{ "bad messages", sent.messages },
+		{ "bad control messages", sent.control },
+		{ "duplicate answers", sent.dups }, { "ring scribbles", sent.rings },
+		{ "ring resets", sent.resets }, { "link flaps", sent.links },
+		{ "signal floods", sent.floods }, { "stalls", sent.stalls },
+		{ "requests answered", sent.answers }, { "refused", sent.refusals },
+		{ "never", sent.silences },
+	};
+	char line[1024];
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(thrown) && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, ", %llu %s",
+			      (unsigned long long)thrown[i].n, thrown[i].what);
+	ep_log_msg("hostile: seed %lu: %llu actions%s", seed,
+		   (unsigned long long)actions, line);
 }
 
 /*

@@ -209,6 +209,9 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	}
 	rtnl_unlock();
 	if (err) {
+		/* The descriptor may try again: nothing of this one stays. */
+		put_pid(uep->pid);
+		uep->pid = NULL;
 		vmbnet_user_rings_free(uep);
 		goto out_put;
 	}

@@ -103,8 +103,7 @@ VISIBLE_IF_KUNIT int vmbnet_ctl_errno(u32 status)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ctl_errno);
 
-/*
- * The RTNL budget: how long, in all, the RTNL section in progress may still
+/* The RTNL budget: how long, in all, the RTNL section in progress may still
  * wait for endpoints, whatever devices and requests it covers. Only a work
  * item that takes RTNL itself refills it, so it cannot be refilled within a
  * section: a section that spent it waits for no endpoint again.
@@ -453,7 +452,8 @@ static int vmbnet_ctl_status(struct vmbnet_priv *priv,
 		/* INIT is answered by OFFER, or refused by an endpoint that
 		 * speaks none of our versions.
 		 */
-		mine = failed = status;
+		failed = status;
+		mine = failed;
 		if (failed) {
 			ctl->req_seq = 0;
 			WRITE_ONCE(ctl->state, VMBNET_CTL_FAILED);
