@@ -138,6 +138,9 @@ static int ep_refuse(const struct ep_dev *d, const struct vmbnet_ctl_event *ev)
 	/* --refuse-mtu: how the driver takes any answer an endpoint gives. */
 	if (ev->type == VMBNET_MSG_SET_MTU && ep_refuse_mtu)
 		return -(int)ep_refuse_mtu;
+	/* --refuse-accept: no agreement, though the ACCEPT is within the offer. */
+	if (ev->type == VMBNET_MSG_ACCEPT && ep_refuse_accept)
+		return -EINVAL;
 	/* pair: two devices with one address on one wire would not work. */
 	if (ev->type == VMBNET_MSG_SET_MAC && d->peer) {
 		vmbnet_get_state(&d->peer->ep, &peer);
@@ -147,12 +150,40 @@ static int ep_refuse(const struct ep_dev *d, const struct vmbnet_ctl_event *ev)
 	return 0;
 }
 
+/*
+ * --break-on-queues, once per run: a SET_QUEUES that turns queues off finds
+ * the inbound ring of the highest queue in use corrupt, and the driver
+ * kicked on that queue, before it is answered. The driver must reset the
+ * channel though the queue is about to go out of use.
+ */
+static void ep_break_ring(struct ep_dev *d, struct vmbnet_endpoint *ep,
+			  const struct vmbnet_ctl_event *ev)
+{
+	static bool done;
+	struct vmbnet_dev_state st;
+	struct vmbnet_queue *q;
+
+	vmbnet_get_state(ep, &st);
+	if (le32_to_cpu(ev->body->value.value) >= st.queues ||
+	    st.queues > ep->num_queues ||
+	    __atomic_exchange_n(&done, true, __ATOMIC_RELAXED))
+		return;
+	q = &ep->queues[st.queues - 1];
+	ep_log_msg("%s: breaking queue %u's inbound ring", d->label, q->index);
+	/* Held until answered: no send of ours publishes a sane index. */
+	pthread_mutex_lock(&q->tx_lock);
+	/* Unaligned and past the end: corrupt at the driver's next look. */
+	q->tx.ctrl->write_index = cpu_to_le32(q->tx.size + 4);
+	vmbnet_kick(q);
+	usleep(200000);
+	pthread_mutex_unlock(&q->tx_lock);
+}
+
 int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *priv)
 {
 	struct ep_dev *d = priv;
 	int status = ev->status;
 
-	(void)ep;
 	__atomic_fetch_add(&d->ctl_msgs, 1, __ATOMIC_RELAXED);
 	/* --ctl-delay: a slow endpoint, answering each request late. */
 	if (!ev->bad && ep_ctl_delay_ms && ev->type != VMBNET_MSG_INIT)
@@ -161,6 +192,8 @@ int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *
 		return ep_hostile_answer(ev);
 	if (!ev->bad && !status)
 		status = -ep_refuse(d, ev);
+	if (!ev->bad && !status && ev->type == VMBNET_MSG_SET_QUEUES && ep_break_on_queues)
+		ep_break_ring(d, ep, ev);
 	if (!ev->bad && !status && ev->type == VMBNET_MSG_ACCEPT && d->on_accept)
 		d->on_accept(d, le64_to_cpu(ev->body->accept.features));
 	if (ep_log)

@@ -28,6 +28,9 @@ extern int ep_hup;	/* a queue was detached: re-attach */
 extern bool ep_log;
 extern unsigned int ep_refuse_mtu;	/* --refuse-mtu: SET_MTU's answer */
 extern unsigned int ep_ctl_delay_ms;	/* --ctl-delay: before each answer */
+extern bool ep_refuse_accept;		/* --refuse-accept */
+extern bool ep_break_on_queues;		/* --break-on-queues */
+extern unsigned int ep_rx_delay_us;	/* --rx-delay-us: after each batch read */
 /* hostile mode: the answer to each request, once it has agreed. */
 extern int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
 

@@ -106,6 +106,9 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 	vmbnet_release(fl->src);
 	if (fl->dst)
 		ep_flush_dirty(fl->dst, dirty);
+	/* --rx-delay-us: a slow reader, whose rings the driver fills. */
+	if (n && ep_rx_delay_us)
+		usleep(ep_rx_delay_us);
 	return n;
 }
 

@@ -12,6 +12,13 @@
  * SIGUSR1 and SIGUSR2 tell every device its link went down or up. When the
  * kernel detaches a queue (ethtool -G, device deleted) every device is
  * attached again, with the ring size the device has.
+ *
+ * Options (usage text and vmbnet.rst list them all) make it an endpoint
+ * the driver must cope with: --mac MAC offers F_MAC (MAC, and MAC+1 to the
+ * second device of a pair); --offer-versions MIN-MAX, --refuse-init and
+ * --refuse-accept leave it without an agreement; --rx-delay-us N makes it a
+ * slow reader; --break-on-queues corrupts a ring that ethtool -L is about
+ * to turn off.
  */
 
 #define _GNU_SOURCE
@@ -40,6 +47,9 @@ static int ep_link_sig;	/* 1: down, 2: up */
 bool ep_log;
 unsigned int ep_refuse_mtu;
 unsigned int ep_ctl_delay_ms;
+bool ep_refuse_accept;
+bool ep_break_on_queues;
+unsigned int ep_rx_delay_us;
 int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
 static uint64_t ep_count;	/* hostile: actions before it stops */
 
@@ -52,11 +62,18 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: vmbnet-endpoint [--log] [--no-offload] [--max-queues N] [--mtu-max N]\n"
-		"                       [--speed MBPS] [--ring-size BYTES] [--refuse-mtu ERRNO]\n"
-		"                       [--ctl-delay MS] MODE ARGS...\n"
+		"                       [--speed MBPS] [--ring-size BYTES] [--mac MAC]\n"
+		"                       [--refuse-mtu ERRNO] [--ctl-delay MS]\n"
+		"                       [--offer-versions MIN-MAX] [--refuse-init] [--refuse-accept]\n"
+		"                       [--rx-delay-us US] [--break-on-queues] MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF\n"
 		"       hostile IF [--seed N] [--count ACTIONS]\n"
-		"IF may be written IF@NETNS to attach inside that network namespace.\n");
+		"IF may be written IF@NETNS to attach inside that network namespace.\n"
+		"--mac MAC offers F_MAC with MAC (pair: MAC+1 to IF2).\n"
+		"--offer-versions, --refuse-init, --refuse-accept: no agreement is reached.\n"
+		"--rx-delay-us US: sleep after each batch read from a ring (not tap).\n"
+		"--break-on-queues: once, corrupt the last queue's inbound ring when\n"
+		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n");
 	exit(2);
 }
 
@@ -182,6 +199,18 @@ void ep_add_counters(const struct ep_counters *c)
 		ep_total.filtered[i] += c->filtered[i];
 }
 
+/* mac += n, the address read as a 48-bit number. */
+static void ep_mac_add(uint8_t *mac, unsigned int n)
+{
+	int i;
+
+	for (i = 5; i >= 0 && n; i--) {
+		n += mac[i];
+		mac[i] = n;
+		n >>= 8;
+	}
+}
+
 /* Attach to "IF" or "IF@NETNS", entering the namespace only to attach. */
 static int ep_attach(struct ep_dev *d, uint32_t ring_size)
 {
@@ -191,6 +220,8 @@ static int ep_attach(struct ep_dev *d, uint32_t ring_size)
 	char *at;
 
 	cfg.ring_size = ring_size;
+	/* pair: each device its own address, MAC+1 for the second. */
+	ep_mac_add(cfg.mac, d->index);
 	cfg.ctl = ep_ctl;
 	cfg.priv = d;
 	snprintf(name, sizeof(name), "%s", d->label);
@@ -337,6 +368,31 @@ static unsigned long ep_number(const char *opt, const char *s, unsigned long min
 	return v;
 }
 
+/* --mac: a unicast address, not 0, and so is the next (pair mode's). */
+static void ep_parse_mac(const char *s, uint8_t *mac)
+{
+	static const uint8_t zero[6];
+	uint8_t next[6];
+	char junk;
+
+	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%c", &mac[0], &mac[1], &mac[2],
+		   &mac[3], &mac[4], &mac[5], &junk) != 6)
+		ep_die("--mac: six hex bytes, as in 02:00:00:00:00:01");
+	memcpy(next, mac, sizeof(next));
+	ep_mac_add(next, 1);
+	if ((mac[0] | next[0]) & 1 || !memcmp(mac, zero, 6))
+		ep_die("--mac: %s or the next address is not unicast, or is 0", s);
+}
+
+static void ep_parse_versions(const char *s)
+{
+	char junk;
+
+	if (sscanf(s, "%u-%u%c", &ep_cfg.version_min, &ep_cfg.version_max, &junk) != 2 ||
+	    !ep_cfg.version_min || ep_cfg.version_min > ep_cfg.version_max)
+		ep_die("--offer-versions: MIN-MAX, 1 <= MIN <= MAX");
+}
+
 static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring_size)
 {
 	static const struct option opts[] = {
@@ -350,6 +406,12 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "refuse-mtu", required_argument, NULL, 'R' },
 		{ "ctl-delay", required_argument, NULL, 'D' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "mac", required_argument, NULL, 'M' },
+		{ "offer-versions", required_argument, NULL, 'V' },
+		{ "refuse-init", no_argument, NULL, 'I' },
+		{ "refuse-accept", no_argument, NULL, 'A' },
+		{ "rx-delay-us", required_argument, NULL, 'U' },
+		{ "break-on-queues", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -394,6 +456,26 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 'c':
 			ep_count = ep_number("count", optarg, 1, ULONG_MAX);
+			break;
+		case 'M':
+			ep_parse_mac(optarg, ep_cfg.mac);
+			ep_cfg.features |= F(MAC);
+			break;
+		case 'V':
+			ep_parse_versions(optarg);
+			break;
+		case 'I':
+			/* What an endpoint that speaks none of INIT's versions says. */
+			ep_cfg.refuse_init = EPROTONOSUPPORT;
+			break;
+		case 'A':
+			ep_refuse_accept = true;
+			break;
+		case 'U':
+			ep_rx_delay_us = ep_number("rx-delay-us", optarg, 0, 1000000);
+			break;
+		case 'B':
+			ep_break_on_queues = true;
 			break;
 		default:
 			bad_usage();

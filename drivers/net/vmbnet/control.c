@@ -305,9 +305,12 @@ static int vmbnet_ctl_change(struct vmbnet_priv *priv, enum vmbnet_cfg cfg)
 		netif_dbg(priv, drv, priv->dev, "endpoint refused %s: %d\n",
 			  vmbnet_ctl_name(type), err);
 	}
-	/* Others may wait to be sent; this one is not committed yet. */
-	if (ctl->dirty)
-		vmbnet_schedule(priv, VMBNET_EV_CTL);
+	/* It stood in for the push's own request of cfg, if one was due. */
+	__clear_bit(cfg, &ctl->pushing);
+	/* Others may wait to be sent, the carrier for the push: after this
+	 * one is committed.
+	 */
+	vmbnet_schedule(priv, VMBNET_EV_CTL);
 	return err;
 
 later:

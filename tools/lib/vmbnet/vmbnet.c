@@ -39,6 +39,8 @@ int vmbnet_get_version(int fd, struct vmbnet_version *ver)
 void vmbnet_config_init(struct vmbnet_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->version_min = VMBNET_PROTO_VERSION_MIN;
+	cfg->version_max = VMBNET_PROTO_VERSION_MAX;
 	cfg->features = F(MQ) | F(MTU) | F(RSS) | F(STATUS) | F(SPEED_DUPLEX);
 	cfg->max_queues = VMBNET_MAX_QUEUES;
 	cfg->mtu_min = VMBNET_MTU_MIN;
@@ -157,8 +159,8 @@ static void make_offer(const struct vmbnet_endpoint *ep, struct vmbnet_ctl_offer
 
 	memset(o, 0, sizeof(*o));
 	o->hdr.seq = seq;
-	o->version_min = cpu_to_le32(VMBNET_PROTO_VERSION_MIN);
-	o->version_max = cpu_to_le32(VMBNET_PROTO_VERSION_MAX);
+	o->version_min = cpu_to_le32(cfg->version_min);
+	o->version_max = cpu_to_le32(cfg->version_max);
 	o->features = cpu_to_le64(cfg->features);
 	if (cfg->features & F(MAC))
 		memcpy(o->mac, cfg->mac, sizeof(o->mac));
@@ -260,7 +262,8 @@ int vmbnet_attach(struct vmbnet_endpoint *ep, const char *ifname,
 	ep->state.duplex = cfg->duplex;
 	/* Refuse now what the driver would refuse later. */
 	make_offer(ep, &offer);
-	if (vmbnet_ctl_check(VMBNET_MSG_OFFER, &offer, sizeof(offer)))
+	if (vmbnet_ctl_check(VMBNET_MSG_OFFER, &offer, sizeof(offer)) ||
+	    cfg->refuse_init > 4095)
 		return -EINVAL;
 
 	ep->fd = vmbnet_open();
@@ -614,6 +617,8 @@ static void ctl_receive(struct vmbnet_queue *q, uint16_t type, const uint8_t *bo
 		ev.bad = true;
 		ev.status = -err;
 		q->ctl_bad++;
+	} else if (type == VMBNET_MSG_INIT) {
+		ev.status = ep->cfg.refuse_init;
 	} else {
 		ev.status = -ctl_verdict(ep, type, &b);
 	}
@@ -634,7 +639,7 @@ static void ctl_receive(struct vmbnet_queue *q, uint16_t type, const uint8_t *bo
 		return;
 	memset(&q->reply, 0, sizeof(q->reply));
 	q->reply.hdr.seq = cpu_to_le32(ev.seq);
-	if (type == VMBNET_MSG_INIT && !ev.bad) {
+	if (type == VMBNET_MSG_INIT && !ev.bad && !ev.status) {
 		q->reply_type = VMBNET_MSG_OFFER;
 		q->reply_len = sizeof(q->reply.offer);
 	} else {

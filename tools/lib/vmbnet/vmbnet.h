@@ -11,7 +11,8 @@
  *
  * The control protocol is answered from the receive path: vmbnet_recv()
  * handles every control message itself (INIT gets an OFFER built from the
- * vmbnet_config given to vmbnet_attach(), each other request a STATUS),
+ * vmbnet_config given to vmbnet_attach(), or its refuse_init; each other
+ * request a STATUS),
  * records what the driver set in the endpoint's state and returns only
  * frames. So queue 0 must be read for the device to come up.
  *
@@ -88,6 +89,14 @@ typedef int (*vmbnet_ctl_fn)(struct vmbnet_endpoint *ep,
 
 /* What the endpoint offers the driver. vmbnet_config_init() fills defaults. */
 struct vmbnet_config {
+	uint32_t version_min;		/* protocol versions offered */
+	uint32_t version_max;
+	/*
+	 * Non-zero: INIT is answered with a STATUS carrying this errno
+	 * (1..4095) instead of an OFFER, as an endpoint that speaks none of
+	 * the driver's versions would; for tests of the driver.
+	 */
+	uint32_t refuse_init;
 	uint64_t features;		/* 1ULL << VMBNET_F_* */
 	unsigned int max_queues;	/* rings to attach; the most offered (1..64) */
 	uint32_t ring_size;		/* 0: the device's (ethtool -G) */
@@ -189,7 +198,8 @@ int vmbnet_open(void);
 int vmbnet_get_version(int fd, struct vmbnet_version *ver);
 
 /*
- * Defaults: MQ, MTU (68..65521), RSS (every hash type), STATUS and
+ * Defaults: the versions this library speaks (VMBNET_PROTO_VERSION_MIN to
+ * _MAX), MQ, MTU (68..65521), RSS (every hash type), STATUS and
  * SPEED_DUPLEX; 64 queues, the device's ring size, link up, speed and
  * duplex unknown, no callback.
  */
