@@ -133,15 +133,49 @@ channels() {
 	ip -n a addr show dev vmb0 | grep -q 'inet 192.0.2.1/24'
 	ip -n a -6 addr show dev vmb0 | grep -q '2001:db8::1/64'
 	ip -n a route show | grep -q '198.51.100.0/24 via 192.0.2.2'
+	# Refused by the ethtool core: the driver's own limit is
+	# channels_endpoint_max's.
 	expect_error "exceeds maximum" ip netns exec a ethtool -L vmb0 combined 5
 	! ip netns exec a ethtool -L vmb0 combined 0 2>/dev/null || fail "0 channels accepted"
 	expect_eq "tx queues after refusals" 4 "$(queue_count vmb0 tx a)"
 }
 
+# combined NETNS DEV max|now: ethtool -l's combined channels.
+combined() {
+	ip netns exec "$1" ethtool -l "$2" |
+		awk -v n="$([ "$3" = max ] && echo 1 || echo 2)" '/^Combined:/ && ++i == n { print $2 }'
+}
+
+# The ethtool core refuses counts above the maximum the driver reports, and
+# 0 (see channels); here that maximum is the driver's own, from the offer.
 channels_endpoint_max() {
+	local mark
+
 	pair_up 4 --max-queues 2
-	expect_eq "max combined" 2 "$(ip netns exec a ethtool -l vmb0 | awk '/^Combined:/ { print $2; exit }')"
+	expect_eq "max combined" 2 "$(combined a vmb0 max)"
 	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+	# The device has 4 queues; its endpoint takes 2.
+	expect_error "exceeds maximum" ip netns exec a ethtool -L vmb0 combined 3
+	! logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=3' || fail "3 queues were asked for"
+	expect_eq "tx queues after the refusal" 2 "$(queue_count vmb0 tx a)"
+	# 2 is in use already (the push asked for it): from 1, 2 is sent.
+	ip netns exec a ethtool -L vmb0 combined 1
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=1'
+	mark=$(log_lines)
+	ip netns exec a ethtool -L vmb0 combined 2
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2' "$mark"
+	expect_eq "tx queues" 2 "$(queue_count vmb0 tx a)"
+	# An endpoint that takes all 4: the maximum follows it, the user's
+	# choice stays.
+	kill "$EP_PID"
+	wait "$EP_PID" || true
+	start_endpoint pair vmb0@a vmb1@b
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier with the new endpoint: $(cat "$EP_LOG")"
+	expect_eq "max combined, new endpoint" 4 "$(combined a vmb0 max)"
+	expect_eq "combined, new endpoint" 2 "$(combined a vmb0 now)"
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2'
+	expect_eq "tx queues, new endpoint" 2 "$(queue_count vmb0 tx a)"
 	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
@@ -330,6 +364,154 @@ endpoint_errno() {
 	expect_eq "refused" $((refused + 1)) "$(ethstat a vmb0 ctl_refused)"
 }
 
+# An endpoint the device cannot agree with: the failure is logged, the
+# carrier stays off and frames go nowhere, until a sane endpoint replaces
+# it on the same devices.
+failed_agreement() {	# failed_agreement KERNEL_MESSAGE ENDPOINT_LOG_ERE OPTION...
+	local msg=$1 line=$2 n0 tx0 rx0
+	shift 2
+
+	n0=$(dmesg_count "vmb0: $msg")
+	pair_devs 1
+	start_endpoint pair vmb0@a vmb1@b "$@"
+	wait_for "$WAIT_S" eval '[ "$(dmesg_count "vmb0: $msg")" -gt "$n0" ]' ||
+		fail "vmb0 never logged '$msg': $(dmesg | tail -n 5)"
+	expect_logged "$line"
+	expect_eq "vmb0 carrier" 0 "$(carrier a vmb0)"
+	expect_eq "vmb1 carrier" 0 "$(carrier b vmb1)"
+	# Without carrier the stack drops them before the driver (the noop
+	# qdisc): none reaches the endpoint.
+	tx0=$(ethstat a vmb0 tx_packets)
+	rx0=$(ethstat b vmb1 rx_packets)
+	! ip netns exec a ping -c 2 -i 0.2 -W 1 192.0.2.2 || fail "ping answered without an agreement"
+	expect_eq "frames vmb0 sent" "$tx0" "$(ethstat a vmb0 tx_packets)"
+	expect_eq "frames vmb1 received" "$rx0" "$(ethstat b vmb1 rx_packets)"
+	expect_eq "vmb0 carrier, later" 0 "$(carrier a vmb0)"
+	! logged 'vmb0@a: SET_' || fail "settings were pushed without an agreement"
+	kill "$EP_PID"
+	wait "$EP_PID" || true
+	start_endpoint pair vmb0@a vmb1@b
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0 after the new endpoint"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1 after the new endpoint"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+}
+
+no_common_version() {
+	failed_agreement "cannot agree with the endpoint: no common protocol version" \
+		'vmb0@a: INIT seq=[0-9]+ versions=1-1' --offer-versions 2-3
+}
+
+accept_refused() {
+	failed_agreement "cannot agree with the endpoint: ACCEPT refused" \
+		'vmb0@a: ACCEPT seq=[0-9]+ .* -> refused' --refuse-accept
+}
+
+init_refused() {
+	failed_agreement "endpoint refused INIT" 'vmb0@a: INIT seq=[0-9]+ .* -> refused' \
+		--refuse-init
+}
+
+# F_MAC: a device nobody gave an address takes the endpoint's, one given an
+# address keeps it; both know the endpoint's as their permanent address.
+# The pair endpoint offers MAC to its first device, MAC+1 to the second.
+mac_from_endpoint() {
+	local mac=02:aa:bb:cc:dd:10 mac1=02:aa:bb:cc:dd:11 own=02:11:22:33:44:66
+
+	ip netns add a
+	ip netns add b
+	ip link add vmb0 netns a type vmbnet
+	ip link add vmb1 address "$own" netns b type vmbnet
+	# NET_ADDR_RANDOM, NET_ADDR_SET
+	expect_eq "vmb0 address type" 1 "$(ip netns exec a cat /sys/class/net/vmb0/addr_assign_type)"
+	expect_eq "vmb1 address type" 3 "$(ip netns exec b cat /sys/class/net/vmb1/addr_assign_type)"
+	ip -n a addr add 192.0.2.1/24 dev vmb0
+	ip -n b addr add 192.0.2.2/24 dev vmb1
+	ip -n a link set vmb0 up
+	ip -n b link set vmb1 up
+	start_endpoint pair vmb0@a vmb1@b --mac "$mac"
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"
+
+	expect_eq "vmb0 address" "$mac" "$(ip netns exec a cat /sys/class/net/vmb0/address)"
+	ip -n a link show vmb0 | grep -q "link/ether $mac " || fail "ip link: $(ip -n a link show vmb0)"
+	# NET_ADDR_PERM: it is the device's own now.
+	expect_eq "vmb0 address type" 0 "$(ip netns exec a cat /sys/class/net/vmb0/addr_assign_type)"
+	expect_logged "vmb0@a: SET_MAC seq=[0-9]+ mac=$mac"
+	expect_eq "vmb1 address" "$own" "$(ip netns exec b cat /sys/class/net/vmb1/address)"
+	expect_eq "vmb1 address type" 3 "$(ip netns exec b cat /sys/class/net/vmb1/addr_assign_type)"
+	expect_logged "vmb1@b: SET_MAC seq=[0-9]+ mac=$own"
+
+	expect_eq "vmb0 permanent address" "Permanent address: $mac" "$(ip netns exec a ethtool -P vmb0)"
+	expect_eq "vmb1 permanent address" "Permanent address: $mac1" "$(ip netns exec b ethtool -P vmb1)"
+	# ip shows permaddr where it differs from the address.
+	ip -n b -d link show vmb1 | grep -q "permaddr $mac1" || fail "ip -d link: $(ip -n b -d link show vmb1)"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+}
+
+# udp_burst NETNS ADDR: 64 datagrams of 1000 bytes to ADDR's discard port.
+udp_burst() {
+	ip netns exec "$1" bash -c 'for i in {1..64}; do printf "%1000s" "" >"/dev/udp/$0/9"; done' \
+		"$2" 2>/dev/null || true
+}
+
+# Queue 0 stopped on a full ring, its endpoint stopped: a control request
+# still goes out or waits its turn, within the RTNL budget, and arrives
+# whole once the endpoint reads again.
+ring_full_request() {
+	local mark t0 ms
+
+	# 64 KiB rings: some 50 such datagrams fill one.
+	pair_up 1 --ring-size 65536
+	bql_unlimited a vmb0
+	# Resolves the neighbour, and completes frames: BQL takes its new floor.
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+	mark=$(log_lines)
+	kill -STOP "$EP_PID"
+	wait_for "$WAIT_S" eval 'udp_burst a 192.0.2.2; counter_above a vmb0 tx_ring_full 0' ||
+		fail "queue 0 never stopped on a full ring: $(ip netns exec a ethtool -S vmb0 | grep -E '^ +tx_')"
+	t0=$(now_ms)
+	ip -n a link set vmb0 mtu 1400
+	ms=$(($(now_ms) - t0))
+	expect_eq "MTU, taken" 1400 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
+	# The RTNL budget (1 s) and ip's own time under TCG.
+	[ "$ms" -lt 4000 ] || fail "ip link set mtu took $ms ms"
+	kill -CONT "$EP_PID"
+	expect_logged 'vmb0@a: SET_MTU seq=[0-9]+ mtu=1400' "$mark"
+	expect_eq "bad control messages" 0 "$(ethstat a vmb0 ctl_bad_messages)"
+	! logged 'bad control message' "$mark" || fail "the endpoint got a bad message: $(tail -n 5 "$EP_LOG")"
+	expect_eq "reverted" 0 "$(ethstat a vmb0 ctl_reverted)"
+	expect_eq "ring errors" 0 "$(ethstat a vmb0 rx_ring_errors)"
+	expect_eq "MTU after the answer" 1400 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+}
+
+# A ring breaks on a queue that ethtool -L is turning off: the endpoint
+# (--break-on-queues) corrupts queue 1's inbound ring and kicks it before
+# answering SET_QUEUES 1, so the driver finds it while queue 1 is in use and
+# resets the channel only once queue 1 is out of use. The reset must not
+# be lost: the endpoint is let go and attaches again, once.
+lost_reset() {
+	local msg='vmb0: queue 1: corrupt inbound ring, resetting the channel' n0
+
+	n0=$(dmesg_count "$msg")
+	pair_up 2 --break-on-queues
+	expect_eq "ring errors before" 0 "$(ethstat a vmb0 rx_ring_errors)"
+	ip netns exec a ethtool -L vmb0 combined 1
+	expect_logged "vmb0@a: breaking queue 1's inbound ring"
+	expect_logged 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=1'
+	wait_for "$WAIT_S" counter_above a vmb0 rx_ring_errors 0 || fail "the corrupt ring was not seen"
+	wait_for "$WAIT_S" eval '[ "$(dmesg_count "$msg")" -gt "$n0" ]' ||
+		fail "no '$msg' in dmesg: $(dmesg | tail -n 5)"
+	# Told ECONNRESET on its queues, the endpoint attaches again.
+	expect_logged 'a queue was detached by the kernel; re-attaching'
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0 after the reset: $(cat "$EP_LOG")"
+	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1 after the reset"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+	expect_eq "ring errors" 1 "$(ethstat a vmb0 rx_ring_errors)"
+	expect_eq "tx queues" 1 "$(queue_count vmb0 tx a)"
+	expect_eq "endpoint" "user pid=$EP_PID" "$(ip netns exec a cat /sys/class/net/vmb0/vmbnet/endpoint)"
+}
+
 # Settings made with no endpoint reach the next one.
 settings_before_attach() {
 	ip netns add a
@@ -355,7 +537,7 @@ run_test "ip address: sent; refused when the endpoint refuses" mac_address
 run_test "promisc, allmulticast, maddr: rx filter sent and applied" rx_filter
 run_test "ip link set up/down: the endpoint is told" up_down
 run_test "ethtool -L 4 -> 2 -> 4 with traffic; addresses and routes stay" channels
-run_test "ethtool -l: the endpoint's --max-queues is the maximum" channels_endpoint_max
+run_test "ethtool -l/-L: the endpoint's --max-queues is the maximum; the choice stays" channels_endpoint_max
 run_test "ethtool -G: new rings, the endpoint attaches again" rings
 run_test "--no-offload: TSO and tx csum off [fixed]; a capable endpoint restores" no_offload
 run_test "ethtool -x/-X: table, equal, weight and hkey steer frames" rss_table
@@ -367,4 +549,10 @@ run_test "a stopped endpoint: waited for 1 s at most, taken, confirmed later" re
 run_test "a late refusal undoes the change" late_refusal
 run_test "an endpoint's EINTR reaches ip as EIO, never a hang" endpoint_errno
 run_test "settings made before any endpoint reach it" settings_before_attach
+run_test "no common version: no agreement, no carrier; a new endpoint recovers" no_common_version
+run_test "ACCEPT refused: no agreement, no carrier; a new endpoint recovers" accept_refused
+run_test "INIT refused: no agreement, no carrier; a new endpoint recovers" init_refused
+run_test "F_MAC: a random address becomes the endpoint's, a given one stays" mac_from_endpoint
+run_test "a request while queue 0's ring is full and its endpoint stopped" ring_full_request
+run_test "a ring broken on a queue ethtool -L turns off: the reset is not lost" lost_reset
 ksft_finish

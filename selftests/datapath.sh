@@ -104,6 +104,26 @@ udp_low_loss() {
 	expect_eq "frames vmb1 dropped" 0 $(($(ethstat b vmb1 rx_dropped) - rxd0))
 }
 
+# A slow reader: the endpoint naps 2 ms after each batch it reads. Queue 0
+# stops when its ring is full (64 KiB rings: three TSO frames; BQL is told
+# not to stop it first) and wakes when the endpoint makes room, and no frame
+# is dropped for want of room on the way.
+slow_reader() {
+	local txd0 full0
+
+	pair_up 1 --ring-size 65536 --rx-delay-us 2000
+	bql_unlimited a vmb0
+	# Completes frames: BQL takes its new floor.
+	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
+	txd0=$(ethstat a vmb0 tx_dropped)
+	full0=$(ethstat a vmb0 tx_ring_full)
+	iperf_server b
+	ip netns exec a iperf3 -c 192.0.2.2 -n 8M
+	ip netns exec a ethtool -S vmb0 | grep -E '^     tx_(packets|dropped|ring_full)'
+	counter_above a vmb0 tx_ring_full "$full0" || fail "vmb0's queue never stopped on a full ring"
+	expect_eq "frames vmb0 dropped" 0 $(($(ethstat a vmb0 tx_dropped) - txd0))
+}
+
 offloads_off() {
 	local size
 
@@ -290,6 +310,7 @@ run_test "pair: ping IPv6" ping_v6
 run_test "pair: 8000-byte fragmented pings, v4 and v6" ping_fragmented
 run_test "pair: TCP both ways, TSO frames cross whole" tcp_tso_both_ways
 run_test "pair: UDP at 20 Mbit/s, every frame vmb0 sends reaches vmb1" udp_low_loss
+run_test "pair: a slow reader: tx stops and wakes, 8 MB of TCP, nothing dropped" slow_reader
 run_test "pair: offloads off, TCP still works" offloads_off
 run_test "pair: 8 flows spread over >= 2 queues" flows_spread
 run_test "pair: endpoint SIGKILLed mid-iperf, device survives, re-attach" endpoint_killed_and_back

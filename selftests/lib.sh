@@ -189,6 +189,21 @@ iperf_server() {
 		fail "iperf3 -s does not listen in ${ns:-the init netns}"
 }
 
+# dmesg_count TEXT: kernel log lines containing TEXT. Taken before and
+# after an action, it tells the action's lines from any earlier test's.
+dmesg_count() {
+	dmesg | grep -cF -- "$1" || true
+}
+
+# bql_unlimited NETNS DEV: BQL never stops DEV's tx queues, so that only a
+# full ring does (tx_ring_full). The new floor applies at the next
+# completion: send something after this.
+bql_unlimited() {
+	# The glob must expand inside the netns, where /sys shows its devices.
+	ip netns exec "$1" sh -c "for f in /sys/class/net/$2/queues/tx-*/byte_queue_limits/limit_min; do
+		[ ! -e \$f ] || echo 16777216 >\$f; done"
+}
+
 carrier() {	# carrier NETNS DEV: prints 0 or 1
 	ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null
 }
@@ -230,10 +245,8 @@ expect_logged() {	# expect_logged PATTERN [LINE]
 
 # The pair topology: vmb0 in netns a (192.0.2.1, 2001:db8::1), vmb1 in b
 # (.2, ::2), QUEUES queues each, joined by `vmbnet-endpoint pair`.
-pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
+pair_devs() {	# pair_devs [QUEUES]: the devices, up, with no endpoint yet
 	local q=${1:-4}
-
-	shift || true
 
 	ip netns add a
 	ip netns add b
@@ -245,6 +258,11 @@ pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
 	ip -n b addr add 2001:db8::2/64 dev vmb1 nodad
 	ip -n a link set vmb0 up
 	ip -n b link set vmb1 up
+}
+
+pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
+	pair_devs "${1:-4}"
+	shift || true
 	start_endpoint pair vmb0@a vmb1@b "$@"
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
 	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"

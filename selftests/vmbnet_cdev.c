@@ -4,7 +4,9 @@
  * queue descriptors' read/write/poll/mmap rules, and what an endpoint
  * sees when it is replaced, closed or its device deleted.
  *
- * usage: vmbnet_cdev DEV   (DEV: a vmbnet device of 4 queues, up)
+ * usage: vmbnet_cdev DEV DEV2
+ *	DEV: a vmbnet device of 4 queues, up; DEV2: one of 2 queues, which
+ *	this deletes (ip link del) under its endpoint.
  */
 
 #define _GNU_SOURCE
@@ -13,6 +15,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,13 +258,103 @@ static void test_close_detaches(void)
 	vmbnet_detach(&ep);
 }
 
+static sigjmp_buf fault_jmp;
+
+static void on_fault(int sig)
+{
+	siglongjmp(fault_jmp, sig);
+}
+
+/* Reads a byte of each page of [p, p + len): 0, or the signal that took. */
+static int touch_pages(const volatile u8 *p, size_t len, size_t ps)
+{
+	struct sigaction sa = { .sa_handler = on_fault }, bus, segv;
+	volatile size_t off;
+	int sig;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &bus);
+	sigaction(SIGSEGV, &sa, &segv);
+	sig = sigsetjmp(fault_jmp, 1);
+	for (off = 0; !sig && off < len; off += ps)
+		(void)p[off];
+	sigaction(SIGBUS, &bus, NULL);
+	sigaction(SIGSEGV, &segv, NULL);
+	return sig;
+}
+
+/* The device goes under its endpoint: EIO everywhere, but what user space
+ * mapped stays readable, and stays so once every descriptor is closed.
+ */
+static void test_device_deleted(const char *dev2)
+{
+	size_t ps = sysconf(_SC_PAGESIZE);
+	struct vmbnet_endpoint ep;
+	struct vmbnet_config cfg;
+	unsigned int i;
+	char cmd[64];
+	u32 word = 1, wr;
+	int err, sig, ok;
+
+	vmbnet_config_init(&cfg);
+	cfg.max_queues = 2;
+	cfg.ring_size = 64 << 10;
+	/* Queue descriptors for both queues, each ring mapped. */
+	err = vmbnet_attach(&ep, dev2, &cfg);
+	result(!err && ep.num_queues == 2, "ATTACH to %s, 2 queues mapped: %s", dev2,
+	       strerror(-err));
+	if (err)
+		return;
+	snprintf(cmd, sizeof(cmd), "ip link del %s", dev2);
+	result(!system(cmd), "%s under its endpoint", cmd);
+
+	for (i = 0; i < ep.num_queues; i++) {
+		struct vmbnet_queue *q = &ep.queues[i];
+
+		result((poll_one(q->fd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+		       "deleted: queue %u: poll gives POLLERR|POLLHUP", i);
+		result(read(q->fd, &word, 4) < 0 && errno == EIO,
+		       "deleted: queue %u: read gives EIO", i);
+		result(write(q->fd, &word, 4) < 0 && errno == EIO,
+		       "deleted: queue %u: write gives EIO", i);
+		sig = touch_pages(q->map, q->map_len, ps);
+		result(!sig, "deleted: queue %u: the mapping stays readable%s%s", i,
+		       sig ? ": " : "", sig ? strsignal(sig) : "");
+	}
+	result(ioctl(ep.fd, VMBNET_IOC_QUEUE_FD, 0) < 0 && errno == EIO,
+	       "deleted: QUEUE_FD gives EIO");
+
+	ok = !close(ep.fd);
+	ep.fd = -1;
+	for (i = 0; i < ep.num_queues; i++) {
+		ok &= !close(ep.queues[i].fd);
+		ep.queues[i].fd = -1;
+	}
+	result(ok, "deleted: /dev/vmbnet and the queue descriptors close");
+	for (i = 0; i < ep.num_queues; i++) {
+		sig = touch_pages(ep.queues[i].map, ep.queues[i].map_len, ps);
+		result(!sig, "all closed: queue %u: the mapping stays readable%s%s", i,
+		       sig ? ": " : "", sig ? strsignal(sig) : "");
+	}
+	/* The driver's INIT, unread, is still in queue 0's outbound ring. */
+	wr = le32_to_cpu(ep.queues[0].rx.ctrl->write_index);
+	result(wr > 0, "all closed: the rings keep their contents (write_index %u)", wr);
+	ok = 1;
+	for (i = 0; i < ep.num_queues; i++) {
+		ok &= !munmap(ep.queues[i].map, ep.queues[i].map_len);
+		ep.queues[i].map = NULL;
+	}
+	result(ok, "all closed: the mappings unmap");
+	vmbnet_detach(&ep);
+}
+
 int main(int argc, char **argv)
 {
 	struct vmbnet_version ver;
 	int fd;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DEV\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s DEV DEV2\n", argv[0]);
 		return 2;
 	}
 	dev = argv[1];
@@ -276,6 +370,7 @@ int main(int argc, char **argv)
 	test_eperm();
 	test_queue_fd();
 	test_close_detaches();
+	test_device_deleted(argv[2]);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

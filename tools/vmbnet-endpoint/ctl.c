@@ -170,7 +170,7 @@ static void ep_break_ring(struct ep_dev *d, struct vmbnet_endpoint *ep,
 		return;
 	q = &ep->queues[st.queues - 1];
 	ep_log_msg("%s: breaking queue %u's inbound ring", d->label, q->index);
-	/* Held until answered: no send of ours publishes a sane index. */
+	/* Held meanwhile: no send of ours publishes a sane index over it. */
 	pthread_mutex_lock(&q->tx_lock);
 	/* Unaligned and past the end: corrupt at the driver's next look. */
 	q->tx.ctrl->write_index = cpu_to_le32(q->tx.size + 4);
