@@ -105,8 +105,8 @@ static uint64_t tap_offload_pending;
 
 /*
  * From the thread reading queue 0, before the ACCEPT is answered. Not
- * TUNSETOFFLOAD here: it takes RTNL, which the driver holds until this
- * thread has answered the ACCEPT and the settings that follow it.
+ * TUNSETOFFLOAD here: it takes RTNL, and whoever holds that may be waiting
+ * (within the driver's budget) for this thread to answer a request.
  */
 static void tap_on_accept(struct ep_dev *d, uint64_t features)
 {

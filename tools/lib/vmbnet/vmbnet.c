@@ -406,7 +406,7 @@ int vmbnet_send_msg(struct vmbnet_queue *q, uint16_t type, const void *body,
 		mh->len = cpu_to_le32(len);
 		memcpy(mh + 1, body, len);
 		vmbnet_ring_commit(&q->tx, sizeof(*mh) + len);
-		/* Now: the driver may be waiting for it with RTNL held. */
+		/* Now: an ip or ethtool command may be waiting for it. */
 		kick = vmbnet_ring_flush(&q->tx);
 	}
 	pthread_mutex_unlock(&q->tx_lock);
