@@ -69,6 +69,7 @@ hostile_seed() {
 	[ -n "$report" ] || fail "no report: $(tail -n 5 "$EP_LOG")"
 	max=$(cat /tmp/user-max)
 	echo "longest ip/ethtool command meanwhile: $max ms"
+	measured "${report#*: }; ping -f frames sent by the stack: $(ethstat a vmb0 tx_packets); longest ip/ethtool command: $max ms"
 	[ "$max" -lt "$RTNL_LIMIT_MS" ] || fail "a command took $max ms (limit $RTNL_LIMIT_MS)"
 	# Each kind of garbage, in the counter meant for it.
 	expect_counted rx_bad_header		# bad virtio_net_hdr, lying lengths

@@ -76,7 +76,16 @@ run_test() {
 	rm -f "$out"
 }
 
+# measured WHAT: a number worth reporting whether the case passes or not
+# (a case's own output shows only when it fails); printed at the end.
+MEASURED=/tmp/vmbnet-measured
+rm -f "$MEASURED"
+measured() {
+	echo "$*" >>"$MEASURED"
+}
+
 ksft_finish() {
+	[ ! -s "$MEASURED" ] || sed 's/^/# measured: /' "$MEASURED"
 	echo "1..$ksft_n"
 	echo "# Totals: pass:$ksft_pass fail:$ksft_fail xfail:0 xpass:0 skip:$ksft_skip error:0"
 	[ $ksft_fail -gt 0 ] && exit $KSFT_FAIL

@@ -48,6 +48,7 @@ rtnl_probe_stop() {
 
 expect_rtnl_held_below_limit() {	# expect_rtnl_held_below_limit MS
 	echo "longest RTNL wait seen by another process: $1 ms"
+	measured "${FUNCNAME[1]}: longest 'ip link set lo up' meanwhile: $1 ms"
 	[ "$1" -lt "$RTNL_LIMIT_MS" ] ||
 		fail "RTNL held $1 ms (limit $RTNL_LIMIT_MS ms)"
 }
@@ -96,6 +97,7 @@ rtnl_stalled_devices() {
 	done
 	ms=$(($(now_ms) - t0))
 	echo "$n changes to stalled devices: $ms ms"
+	measured "rtnl_stalled_devices: $n more changes to $n stalled devices: $ms ms"
 	[ "$(ethstat s vs0 ctl_timeouts)" -eq 1 ] ||
 		fail "vs0 timed out $(ethstat s vs0 ctl_timeouts) times"
 	# One section for every device: the netns goes, no endpoint is waited
@@ -105,6 +107,7 @@ rtnl_stalled_devices() {
 	wait_for "$WAIT_S" eval '[ -z "$(ls /sys/class/net | grep "^vs")" ] && ! ip netns list | grep -q "^s"' ||
 		fail "devices left: $(ls /sys/class/net)"
 	echo "netns with $n stalled devices deleted in $(($(now_ms) - t0)) ms"
+	measured "rtnl_stalled_devices: netns with $n stalled devices gone in $(($(now_ms) - t0)) ms"
 	max=$(rtnl_probe_stop)
 	# shellcheck disable=SC2086
 	kill -CONT $STALLED_PIDS
@@ -124,6 +127,7 @@ rtnl_slow_answers() {
 	ms=$(($(now_ms) - t0))
 	max=$(rtnl_probe_stop)
 	echo "mtu and address: $ms ms"
+	measured "rtnl_slow_answers: ip link set mtu + address (900 ms answers): $ms ms"
 	[ "$ms" -lt "$RTNL_LIMIT_MS" ] || fail "ip link set took $ms ms"
 	expect_rtnl_held_below_limit "$max"
 	expect_eq "MTU" 1400 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
@@ -167,6 +171,7 @@ kill_restart() {
 	done
 	stop_traffic
 	echo "$n kill/restart cycles"
+	measured "kill_restart: $n SIGKILL/restart cycles"
 	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 	some_tcp
 }
