@@ -59,7 +59,7 @@ hostile_seed() {
 	wait_for "$WAIT_S" logged "hostile: seed $seed\$" || fail "no agreement: $(cat "$EP_LOG")"
 	# The stack sends all along: the rings fill, stop and wake.
 	ip netns exec a ping -f -s 1000 192.0.2.2 >/dev/null 2>&1 &
-	: >/tmp/user-max
+	echo 0 >/tmp/user-max
 	user_changes /tmp/user-max &
 	# Done when it has thrown them all, at its own pace.
 	wait_for 1200 eval '! kill -0 "$EP_PID" 2>/dev/null' ||
@@ -92,8 +92,11 @@ hostile_seed() {
 		fail "no traffic after the hostile endpoint: $(($(ethstat a vmb0 rx_packets) - rx0)) frames"
 }
 
+# Only a long campaign is sure to have a refusal land between two resets
+# (control.sh checks ctl_refused case by case).
 refusals_counted() {
-	echo "requests refused over the campaign: $(cat /tmp/refused)"
+	measured "requests refused over the campaign: $(cat /tmp/refused 2>/dev/null)"
+	[ "$ACTIONS" -ge 100000 ] || return 0
 	[ "$(cat /tmp/refused)" -gt 0 ]
 }
 
