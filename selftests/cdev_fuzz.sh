@@ -20,11 +20,12 @@ KERNEL_REPORTS='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|blocked for mo
 MARKER="vmbnet cdev_fuzz.sh start $$ $RANDOM$RANDOM"
 echo "$MARKER" >/dev/kmsg
 
-# DEV2 goes and comes back every 2 s: its endpoints see EIO, its ATTACHes
-# ENODEV, whatever they are doing. It is there when this returns.
+# DEV2 goes and comes back, once an endpoint holds it (or after 2 s): its
+# endpoints see EIO, its ATTACHes ENODEV, whatever they are doing. It is
+# there when this returns.
 churn() {
 	while [ ! -e "$STOP" ]; do
-		sleep 2
+		wait_for 2 eval "! grep -qx none /sys/class/net/$DEV2/vmbnet/endpoint" || true
 		ip link del "$DEV2" &&
 			ip link add "$DEV2" numtxqueues 2 numrxqueues 2 type vmbnet &&
 			ip link set "$DEV2" up

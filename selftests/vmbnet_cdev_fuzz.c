@@ -47,6 +47,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/vmbnet.h>
 
@@ -201,7 +202,7 @@ static void out(const char *buf, size_t len)
 }
 
 /* A broken promise (leak: bytes the kernel should not have written). */
-static void __attribute__((format(printf, 2, 3))) report(bool leak, const char *fmt, ...)
+static __printf(2, 3) void report(bool leak, const char *fmt, ...)
 {
 	char buf[640];
 	va_list ap;
@@ -2434,7 +2435,7 @@ static void fuzz_result(const char *name, enum phase ph, unsigned int budget, in
 	tap(r == RUN_OK && !stats[ph].findings, name, why);
 }
 
-static void usage(const char *prog)
+static void print_usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [--seconds N] [--seed N] [--threads N] DEV:Q [DEV2:Q]\n",
 		prog);
@@ -2448,7 +2449,7 @@ static void parse_dev(const char *prog, const char *arg, struct dev *d)
 
 	if (!colon || !len || len >= IFNAMSIZ || atoi(colon + 1) < 1 ||
 	    atoi(colon + 1) > VMBNET_MAX_QUEUES)
-		usage(prog);
+		print_usage(prog);
 	memcpy(d->name, arg, len);
 	d->name[len] = '\0';
 	d->queues = atoi(colon + 1);
@@ -2463,7 +2464,7 @@ int main(int argc, char **argv)
 
 	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		if (i + 1 >= argc) {
-			usage(argv[0]);
+			print_usage(argv[0]);
 		} else if (!strcmp(argv[i], "--seconds")) {
 			seconds = strtoul(argv[i + 1], NULL, 0);
 		} else if (!strcmp(argv[i], "--seed")) {
@@ -2472,11 +2473,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--threads")) {
 			nthreads = strtoul(argv[i + 1], NULL, 0);
 		} else {
-			usage(argv[0]);
+			print_usage(argv[0]);
 		}
 	}
 	if (argc - i < 1 || argc - i > 2 || !seconds || !nthreads || nthreads > MAX_THREADS)
-		usage(argv[0]);
+		print_usage(argv[0]);
 	for (; i < argc; i++)
 		parse_dev(argv[0], argv[i], &devs[ndevs++]);
 	if (ndevs == 1)
