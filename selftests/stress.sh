@@ -16,12 +16,13 @@ scaled() {
 	echo $((n > 0 ? n : 1))
 }
 
-# The RTNL budget plus what the machine needs for an `ip` command and its
-# own RTNL section under TCG: 3 s (4.5 s on the debug kernel) against the 5 s (and more) one stalled
-# request used to hold.
-# The debug kernel (KASAN, lockdep under TCG) makes the command itself
-# slower: one `ethtool -L` under ping -f was measured at 3.4 s there.
-RTNL_LIMIT_MS=$([ -n "${VMBNET_DEBUG_KERNEL:-}" ] && echo 4500 || echo 3000)
+# The RTNL budget (1 s) plus an `ip` command's own time under TCG: 3 s,
+# against the 5 s per request (and 34 s per attach) stalled endpoints used
+# to hold. On the debug kernel (KASAN and lockdep under TCG) a command's own
+# time varies with the machine (one `ethtool -L` under ping -f took 1.3 to
+# 3.4 s here; CI's machine failed four seeds at a 4.5 s limit), so there
+# the limit only catches stalls of that old size; the tight bound is Debian's kernel's.
+RTNL_LIMIT_MS=$([ -n "${VMBNET_DEBUG_KERNEL:-}" ] && echo 8000 || echo 3000)
 PROBE_OUT=/tmp/rtnl-probe
 
 # rtnl_probe_start: from now on, time `ip link set lo up` (an RTNL section
