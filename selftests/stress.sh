@@ -21,7 +21,8 @@ scaled() {
 # to hold. On the debug kernel (KASAN and lockdep under TCG) a command's own
 # time varies with the machine (one `ethtool -L` under ping -f took 1.3 to
 # 3.4 s here; CI's machine failed four seeds at a 4.5 s limit), so there
-# the limit only catches stalls of that old size; the tight bound is Debian's kernel's.
+# the limit only catches stalls of that old size; the tight bound is
+# Debian's kernel's.
 RTNL_LIMIT_MS=$([ -n "${VMBNET_DEBUG_KERNEL:-}" ] && echo 8000 || echo 3000)
 PROBE_OUT=/tmp/rtnl-probe
 
