@@ -94,7 +94,7 @@ static void test_args(void)
 	char name[IFNAMSIZ];
 	int fd;
 
-	expect_attach("flags set", dev, 1, 0, 1, -EINVAL);
+	expect_attach("unknown flag", dev, 1, 0, VMBNET_ATTACH_REPLACE << 1, -EINVAL);
 	expect_attach("0 queues", dev, 0, 0, 0, -EINVAL);
 	expect_attach("65 queues", dev, 65, 0, 0, -EINVAL);
 	expect_attach("ring not a power of 2", dev, 1, 100000, 0, -EINVAL);
@@ -220,16 +220,120 @@ static void test_queue_fd(void)
 	result(le32_to_cpu(out->feature_bits) & VMBNET_RING_F_PENDING_SEND_SZ,
 	       "outbound ring: the driver offers pending_send_sz");
 
-	/* Another endpoint takes the device over: this one is told. */
+	/* Another endpoint is refused the device unless it asks to take it
+	 * over; then this one is told.
+	 */
 	err = attach_err(dev, 1, 0, 0);
-	result(!err, "a second endpoint replaces the first: %s", strerror(-err));
+	result(err == -EBUSY, "a second endpoint without REPLACE: %s (want EBUSY)",
+	       strerror(-err));
+	result(!(poll_one(qfd) & (POLLERR | POLLHUP)), "refused: the first keeps the device");
+	err = attach_err(dev, 1, 0, VMBNET_ATTACH_REPLACE);
+	result(!err, "a second endpoint with REPLACE takes the device: %s", strerror(-err));
 	result((poll_one(qfd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
 	       "replaced: poll gives POLLERR|POLLHUP");
 	result(read(qfd, &word, 4) < 0 && errno == EIO, "replaced: read gives EIO");
 	result(write(qfd, &word, 4) < 0 && errno == EIO, "replaced: write gives EIO");
+	result(ioctl(ep.fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
+	       "replaced: DETACH gives ENOTCONN");
 	vmbnet_detach(&ep);
 	read_sysfs("endpoint", buf, sizeof(buf));
 	result(!strcmp(buf, "none"), "sysfs endpoint after the last one closed: %s", buf);
+}
+
+/* DETACH lets go of the device and keeps the descriptor, which attaches
+ * no more; the device is free for the next endpoint.
+ */
+static void test_detach(void)
+{
+	struct vmbnet_endpoint ep;
+	struct vmbnet_config cfg;
+	struct vmbnet_attach a = { .num_queues = 1 };
+	u32 word = 1;
+	char buf[16];
+	int err;
+
+	vmbnet_config_init(&cfg);
+	cfg.max_queues = 1;
+	err = vmbnet_attach(&ep, dev, &cfg);
+	result(!err, "ATTACH before DETACH: %s", strerror(-err));
+	if (err)
+		return;
+	result(!ioctl(ep.fd, VMBNET_IOC_DETACH), "DETACH: %s", strerror(errno));
+	read_sysfs("endpoint", buf, sizeof(buf));
+	result(!strcmp(buf, "none"), "after DETACH: endpoint %s", buf);
+	result((poll_one(ep.queues[0].fd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+	       "after DETACH: poll gives POLLERR|POLLHUP");
+	result(read(ep.queues[0].fd, &word, 4) < 0 && errno == EIO,
+	       "after DETACH: read gives EIO");
+	result(ioctl(ep.fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
+	       "DETACH again: ENOTCONN");
+	snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
+	result(ioctl(ep.fd, VMBNET_IOC_ATTACH, &a) < 0 && errno == EBUSY,
+	       "ATTACH after DETACH on the same descriptor: EBUSY (once per open)");
+	err = attach_err(dev, 1, 0, 0);
+	result(!err, "after DETACH the device takes an endpoint without REPLACE: %s",
+	       strerror(-err));
+	vmbnet_detach(&ep);
+}
+
+/* Processes ATTACH at once, none asking to replace: exactly one wins, the
+ * others get EBUSY, round after round.
+ */
+static void test_attach_race(void)
+{
+	enum { ROUNDS = 20, RACERS = 3 };
+	int round, i, wins = 0, busy = 0, other = 0;
+
+	for (round = 0; round < ROUNDS; round++) {
+		int go[2], res[2], done[2];
+		pid_t pids[RACERS];
+		char c;
+
+		if (pipe(go) || pipe(res) || pipe(done)) {
+			result(0, "pipes: %s", strerror(errno));
+			return;
+		}
+		fflush(stdout);
+		for (i = 0; i < RACERS; i++) {
+			pids[i] = fork();
+			if (!pids[i]) {
+				struct vmbnet_attach a = { .num_queues = 1 };
+				int fd = vmbnet_open();
+
+				snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
+				close(go[1]);
+				close(done[1]);
+				if (read(go[0], &c, 1) < 0)
+					_exit(2);
+				c = fd < 0 ? 2 : !ioctl(fd, VMBNET_IOC_ATTACH, &a) ? 0 :
+				    errno == EBUSY ? 1 : 2;
+				if (write(res[1], &c, 1) != 1)
+					_exit(2);
+				/* The winner holds the device until all have tried. */
+				if (read(done[0], &c, 1) < 0)
+					_exit(2);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		close(res[1]);
+		close(done[0]);
+		close(go[1]);		/* go: every racer's read returns */
+		for (i = 0; i < RACERS; i++) {
+			if (read(res[0], &c, 1) != 1)
+				c = 2;
+			wins += c == 0;
+			busy += c == 1;
+			other += c == 2;
+		}
+		close(done[1]);
+		close(res[0]);
+		for (i = 0; i < RACERS; i++)
+			waitpid(pids[i], NULL, 0);
+	}
+	result(wins == ROUNDS && busy == ROUNDS * (RACERS - 1) && !other,
+	       "%d rounds of %d racing ATTACHes: %d won, %d EBUSY, %d else (want one winner a round)",
+	       ROUNDS, RACERS, wins, busy, other);
 }
 
 /* Closing /dev/vmbnet detaches even while queue descriptors stay open. */
@@ -369,6 +473,8 @@ int main(int argc, char **argv)
 	test_args();
 	test_eperm();
 	test_queue_fd();
+	test_detach();
+	test_attach_race();
 	test_close_detaches();
 	test_device_deleted(argv[2]);
 	printf("1..%d\n", n);

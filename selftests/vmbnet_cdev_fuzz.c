@@ -945,7 +945,7 @@ static void op_version(struct thread *t)
 /* What the uAPI says ATTACH takes, nothing else. */
 static bool attach_well_formed(const struct vmbnet_attach *a)
 {
-	return !a->flags && !a->reserved && !a->features &&
+	return !(a->flags & ~VMBNET_ATTACH_REPLACE) && !a->reserved && !a->features &&
 	       a->num_queues >= 1 && a->num_queues <= VMBNET_MAX_QUEUES &&
 	       (!a->ring_size || ring_size_ok(a->ring_size)) &&
 	       memchr(a->ifname, '\0', IFNAMSIZ);
@@ -1032,8 +1032,11 @@ static void make_attach(struct thread *t, struct vmbnet_attach *a, int *dev)
 		a->ring_size = (1U << 20) << rnd(t, 3);
 	else
 		a->ring_size = good_rings[rnd(t, ARRAY_SIZE(good_rings))];
+	/* Mostly a replace: without, the device's endpoint makes it EBUSY. */
 	if (chance(t, 12))
 		a->flags = chance(t, 2) ? 1U << rnd(t, 32) : rnd64(t);
+	else if (!chance(t, 4))
+		a->flags = VMBNET_ATTACH_REPLACE;
 	if (chance(t, 12))
 		a->reserved = chance(t, 2) ? 1U << rnd(t, 32) : rnd64(t);
 	if (chance(t, 12))
@@ -1057,8 +1060,9 @@ static void check_answer(const struct vmbnet_attach *in, const u8 *p, int dev)
 			     (u8)a.ifname[i], (u8)in->ifname[i]);
 			break;
 		}
-	if (a.flags || a.reserved)
-		leak("ATTACH answer: flags %#x, reserved %#x: both were 0", a.flags, a.reserved);
+	if (a.flags != in->flags || a.reserved)
+		leak("ATTACH answer: flags %#x, reserved %#x: we gave %#x and 0", a.flags,
+		     a.reserved, in->flags);
 	if (looks_like_kptr(a.features))
 		leak("ATTACH answer: features %#llx", (unsigned long long)a.features);
 	else if (!a.features || (a.features & ~KNOWN_FEATURES))
@@ -1099,7 +1103,9 @@ static void attach_failed(const struct vmbnet_attach *a, int dev, const struct m
 	if (s->state == UNATTACHED && unpriv && err != EPERM)
 		finding("a well-formed ATTACH to %s without CAP_NET_ADMIN: %s, want EPERM",
 			devs[dev].name, strerror(err));
-	if (s->state == UNATTACHED && !unpriv && err != ENOMEM)
+	/* Without REPLACE, a device that has an endpoint is busy. */
+	if (s->state == UNATTACHED && !unpriv && err != ENOMEM &&
+	    !(err == EBUSY && !(a->flags & VMBNET_ATTACH_REPLACE)))
 		finding("a well-formed ATTACH to %s as root: %s", devs[dev].name, strerror(err));
 }
 
@@ -1184,6 +1190,31 @@ static void op_attach(struct thread *t)
 	bump(&st->checked);
 	if (memcmp(p, &a, sizeof(a)) || !canary_ok(p + sizeof(a), TAIL))
 		leak("an ATTACH that failed (%s) wrote its buffer", strerror(err));
+}
+
+/* DETACH: 0 once for an attached descriptor, else ENOTCONN; the descriptor
+ * attaches no more either way.
+ */
+static void op_detach(struct thread *t)
+{
+	struct main_slot s;
+	bool raced;
+	int slot, err;
+	long ret;
+
+	if (!main_get(t, &slot, &s))
+		return;
+	ret = count(ioctl(s.fd, VMBNET_IOC_DETACH, chance(t, 2) ? rnd64(t) : 0));
+	err = errno;
+	pthread_mutex_lock(&tab_lock);
+	raced = s.inflight || mains[slot].epoch != s.epoch;
+	pthread_mutex_unlock(&tab_lock);
+	main_release(slot);
+	bump(&st->checked);
+	if (ret && err != ENOTCONN)
+		finding("DETACH: %s, want 0 or ENOTCONN", strerror(err));
+	else if (!ret && s.state == UNATTACHED && !raced)
+		finding("DETACH of a descriptor that never attached worked");
 }
 
 static unsigned long pick_index(struct thread *t, const struct main_slot *s)
@@ -1283,7 +1314,7 @@ static void op_bad_ioctl(struct thread *t)
 		cmd = _IOC(rnd(t, 4), VMBNET_IOC_MAGIC, chance(t, 2) ? rnd(t, 4) : rnd(t, 256), i);
 	}
 	if (on_main && (cmd == VMBNET_IOC_VERSION || cmd == VMBNET_IOC_ATTACH ||
-			cmd == VMBNET_IOC_QUEUE_FD))
+			cmd == VMBNET_IOC_QUEUE_FD || cmd == VMBNET_IOC_DETACH))
 		cmd += 0x10 << _IOC_NRSHIFT;
 	p = ptr_for(t, kind, sizeof(buf));
 	memset(buf, CANARY, sizeof(buf));
@@ -1805,6 +1836,7 @@ static const struct op ops[] = {
 	{ op_close_main, "close /dev/vmbnet", 3 },
 	{ op_version, "VERSION", 3 },
 	{ op_attach, "ATTACH", 10 },
+	{ op_detach, "DETACH", 2 },
 	{ op_queue_fd, "QUEUE_FD", 10 },
 	{ op_close_queue, "close queue", 5 },
 	{ op_read, "read", 10 },
@@ -1949,6 +1981,7 @@ static int attach_fd(int dev, u32 nq, u32 ring, struct vmbnet_attach *a)
 	memcpy(a->ifname, devs[dev].name, IFNAMSIZ);
 	a->num_queues = nq;
 	a->ring_size = ring;
+	a->flags = VMBNET_ATTACH_REPLACE;
 	if (fd < 0 || !ioctl(fd, VMBNET_IOC_ATTACH, a))
 		return fd;
 	if (errno != ENODEV || !devs[dev].churned)
@@ -2328,6 +2361,7 @@ static int leak_phase(void)
 		memcpy(a.ifname, devs[0].name, IFNAMSIZ);
 		a.num_queues = rings[i][0] ?: devs[0].queues;
 		a.ring_size = rings[i][1];
+		a.flags = VMBNET_ATTACH_REPLACE;
 		memcpy(buf, &a, sizeof(a));
 		memset(buf + sizeof(a), CANARY, TAIL);
 		if (count(ioctl(fd, VMBNET_IOC_ATTACH, buf))) {

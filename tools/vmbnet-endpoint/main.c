@@ -57,6 +57,7 @@ static struct ep_dev ep_devs[EP_MAX_DEVS];
 static unsigned int ep_ndevs;
 static struct vmbnet_config ep_cfg;		/* the offer, before pair mode's trim */
 static struct ep_counters ep_total;
+static bool ep_replace;			/* --replace: the first attach only */
 
 static void bad_usage(void)
 {
@@ -65,7 +66,8 @@ static void bad_usage(void)
 		"                       [--speed MBPS] [--ring-size BYTES] [--mac MAC]\n"
 		"                       [--refuse-mtu ERRNO] [--ctl-delay MS]\n"
 		"                       [--offer-versions MIN-MAX] [--refuse-init] [--refuse-accept]\n"
-		"                       [--rx-delay-us US] [--break-on-queues] MODE ARGS...\n"
+		"                       [--rx-delay-us US] [--break-on-queues] [--replace]\n"
+		"                       MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF\n"
 		"       hostile IF [--seed N] [--count ACTIONS]\n"
 		"IF may be written IF@NETNS to attach inside that network namespace.\n"
@@ -73,7 +75,8 @@ static void bad_usage(void)
 		"--offer-versions, --refuse-init, --refuse-accept: no agreement is reached.\n"
 		"--rx-delay-us US: sleep after each batch read from a ring (not tap).\n"
 		"--break-on-queues: once, corrupt the last queue's inbound ring when\n"
-		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n");
+		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n"
+		"--replace: take the devices from the endpoints they have (else EBUSY).\n");
 	exit(2);
 }
 
@@ -220,6 +223,7 @@ static int ep_attach(struct ep_dev *d, uint32_t ring_size)
 	char *at;
 
 	cfg.ring_size = ring_size;
+	cfg.replace = ep_replace;
 	/* pair: each device its own address, MAC+1 for the second. */
 	ep_mac_add(cfg.mac, d->index);
 	cfg.ctl = ep_ctl;
@@ -318,7 +322,14 @@ static bool ep_attach_all(uint32_t ring_size, bool first)
 		if (!err)
 			break;
 		if (first)
-			ep_die("attach %s: %s", ep_devs[i].label, strerror(-err));
+			ep_die("attach %s: %s%s", ep_devs[i].label, strerror(-err),
+			       err == -EBUSY ? " (it has an endpoint: --replace takes it)" : "");
+		/* Another endpoint took the device as we let go: it is theirs. */
+		if (err == -EBUSY) {
+			fprintf(stderr, "vmbnet-endpoint: %s has another endpoint now; stopping\n",
+				ep_devs[i].label);
+			EP_SET(ep_stop, 1);
+		}
 		if (err != -ENODEV && err != last)
 			fprintf(stderr, "vmbnet-endpoint: attach %s: %s; retrying\n",
 				ep_devs[i].label, strerror(-err));
@@ -329,6 +340,8 @@ static bool ep_attach_all(uint32_t ring_size, bool first)
 		if (EP_FLAG(ep_stop))
 			return false;
 	}
+	/* Ours now: a later attach (after a reset) takes nobody's. */
+	ep_replace = false;
 	if (ep_ndevs == 2)
 		ep_pair_offers(&ep_devs[0], &ep_devs[1]);
 	for (i = 0; i < ep_ndevs; i++)
@@ -412,6 +425,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "refuse-accept", no_argument, NULL, 'A' },
 		{ "rx-delay-us", required_argument, NULL, 'U' },
 		{ "break-on-queues", no_argument, NULL, 'B' },
+		{ "replace", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -476,6 +490,9 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 'B':
 			ep_break_on_queues = true;
+			break;
+		case 'P':
+			ep_replace = true;
 			break;
 		default:
 			bad_usage();

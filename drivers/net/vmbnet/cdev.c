@@ -166,7 +166,7 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.flags || arg.reserved || arg.features ||
+	if ((arg.flags & ~VMBNET_ATTACH_REPLACE) || arg.reserved || arg.features ||
 	    strnlen(arg.ifname, IFNAMSIZ) == IFNAMSIZ ||
 	    arg.num_queues < 1 || arg.num_queues > VMBNET_MAX_QUEUES)
 		return -EINVAL;
@@ -201,7 +201,7 @@ static int vmbnet_user_attach(struct vmbnet_user_ep *uep,
 	uep->pid = get_pid(task_tgid(current));
 
 	rtnl_lock();
-	err = vmbnet_attach(dev, &uep->ep);
+	err = vmbnet_attach(dev, &uep->ep, arg.flags & VMBNET_ATTACH_REPLACE);
 	if (!err) {
 		arg.features = vmbnet_supported_features();
 		arg.num_queues = n;
@@ -383,6 +383,20 @@ static int vmbnet_cdev_open(struct inode *inode, struct file *file)
 	return nonseekable_open(inode, file);
 }
 
+/* The endpoint goes, the descriptor stays (and attaches no more). */
+static int vmbnet_user_detach(struct vmbnet_user_ep *uep)
+{
+	int err = 0;
+
+	mutex_lock(&uep->lock);
+	if (uep->attached && !READ_ONCE(uep->gone))
+		vmbnet_detach(&uep->ep);
+	else
+		err = -ENOTCONN;
+	mutex_unlock(&uep->lock);
+	return err;
+}
+
 static int vmbnet_cdev_release(struct inode *inode, struct file *file)
 {
 	struct vmbnet_user_ep *uep = file->private_data;
@@ -412,6 +426,8 @@ static long vmbnet_cdev_ioctl(struct file *file, unsigned int cmd,
 		return vmbnet_user_attach(uep, argp);
 	case VMBNET_IOC_QUEUE_FD:
 		return vmbnet_user_queue_fd(uep, arg);
+	case VMBNET_IOC_DETACH:
+		return vmbnet_user_detach(uep);
 	default:
 		return -ENOTTY;
 	}

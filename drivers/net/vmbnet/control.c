@@ -692,20 +692,19 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 	struct vmbnet_ctl *ctl = &priv->ctl;
 	struct net_device *dev = priv->dev;
 	u64 features = le64_to_cpu(o->features) & vmbnet_supported_features();
+	u64 fewer = priv->features & ~features;
 
-	priv->features = features;
+	/* Once per endpoint: the device does less until a better one comes. */
+	if (fewer)
+		netdev_warn(dev, "the endpoint lacks features %#llx the last one had: their offloads are off until one has them\n",
+			    fewer);
+	WRITE_ONCE(priv->features, features);
 	/* Hash types it cannot do are off, and stay off for later ones. */
 	if (features & BIT_ULL(VMBNET_F_RSS))
 		priv->rss.hash_types &= le32_to_cpu(o->rss_hash_types);
 	vmbnet_update_features(priv);
 	vmbnet_update_mtu_range(priv);
-	if (dev->mtu > dev->max_mtu || dev->mtu < dev->min_mtu) {
-		u32 mtu = clamp(dev->mtu, dev->min_mtu, dev->max_mtu);
-
-		netdev_warn(dev, "the endpoint takes no MTU %u: now %u\n",
-			    dev->mtu, mtu);
-		dev_set_mtu(dev, mtu);
-	}
+	vmbnet_fit_mtu(priv);
 	if ((features & BIT_ULL(VMBNET_F_MAC)) &&
 	    dev->addr_assign_type == NET_ADDR_RANDOM) {
 		/* A device nobody gave an address takes the endpoint's. */

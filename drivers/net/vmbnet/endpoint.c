@@ -11,12 +11,17 @@
 
 #include "vmbnet.h"
 
-/* Makes ep the device's endpoint, replacing any other. The caller holds
- * RTNL and keeps ep alive until it is detached.
+/* Makes ep the device's endpoint. A device that has one is busy unless
+ * replace is asked for, or its endpoint is on its way out (or is ep): the
+ * old one is let go, in the same RTNL section, so the device never shows
+ * its user an endpoint-less moment but the carrier. The caller holds RTNL
+ * and keeps ep alive until it is detached.
  */
-int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep)
+int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep,
+		  bool replace)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct vmbnet_endpoint *old;
 	int err;
 
 	ASSERT_RTNL();
@@ -28,6 +33,12 @@ int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep)
 	    !vmbnet_ring_size_valid(ep->ring_size))
 		return -EINVAL;
 
+	old = rtnl_dereference(priv->ep);
+	if (old && !replace && old != ep && !READ_ONCE(old->detach_pending))
+		return -EBUSY;
+	if (old && old != ep)
+		netdev_info(dev, "%s endpoint replaced by a %s endpoint\n",
+			    old->ops->name, ep->ops->name);
 	vmbnet_detach_locked(priv, false);
 	err = vmbnet_queues_attach(priv, ep);
 	if (err) {

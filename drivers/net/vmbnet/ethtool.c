@@ -17,12 +17,12 @@ static const char vmbnet_dev_stat_names[][ETH_GSTRING_LEN] = {
 
 /* Then per queue, in this order; totals over every queue first. */
 static const char vmbnet_tx_stat_names[][ETH_GSTRING_LEN] = {
-	"packets", "bytes", "dropped", "kicks", "ring_full",
+	"packets", "bytes", "dropped", "kicks", "ring_full", "detach_lost",
 };
 
 static const char vmbnet_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "bad_header", "ring_errors",
-	"length_errors", "polls", "kicks",
+	"length_errors", "polls", "kicks", "detach_lost",
 };
 
 #define VMBNET_TX_STATS	ARRAY_SIZE(vmbnet_tx_stat_names)
@@ -86,6 +86,7 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 		out[VMBNET_STAT_TX_DROPPED] = u64_stats_read(&ts->dropped);
 		out[VMBNET_STAT_TX_KICKS] = u64_stats_read(&ts->kicks);
 		out[VMBNET_STAT_TX_RING_FULL] = u64_stats_read(&ts->ring_full);
+		out[VMBNET_STAT_TX_DETACH_LOST] = u64_stats_read(&ts->detach_lost);
 	} while (u64_stats_fetch_retry(&ts->syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&rs->syncp);
@@ -97,6 +98,7 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 		out[VMBNET_STAT_RX_LENGTH_ERRORS] = u64_stats_read(&rs->length_errors);
 		out[VMBNET_STAT_RX_POLLS] = u64_stats_read(&rs->polls);
 		out[VMBNET_STAT_RX_KICKS] = u64_stats_read(&rs->kicks);
+		out[VMBNET_STAT_RX_DETACH_LOST] = u64_stats_read(&rs->detach_lost);
 	} while (u64_stats_fetch_retry(&rs->syncp, start));
 }
 

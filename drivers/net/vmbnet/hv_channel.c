@@ -100,7 +100,7 @@ int vmbnet_hv_chan_opened(struct vmbnet_hv_dev *hd, unsigned int qid,
 	}
 	hd->ep.num_queues = n;
 	rtnl_lock();
-	err = vmbnet_attach(hd->dev, &hd->ep);
+	err = vmbnet_attach(hd->dev, &hd->ep, false);
 	rtnl_unlock();
 	if (err)
 		WRITE_ONCE(hd->chans[0], NULL);

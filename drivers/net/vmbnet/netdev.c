@@ -115,11 +115,57 @@ static int vmbnet_close(struct net_device *dev)
 
 static int vmbnet_change_mtu(struct net_device *dev, int mtu)
 {
-	int err = vmbnet_ctl_set_value(netdev_priv(dev), VMBNET_CFG_MTU, mtu);
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	int err = vmbnet_ctl_set_value(priv, VMBNET_CFG_MTU, mtu);
 
-	if (!err)
-		WRITE_ONCE(dev->mtu, mtu);
-	return err;
+	if (err)
+		return err;
+	WRITE_ONCE(dev->mtu, mtu);
+	/* A choice of the user's own replaces the one we keep for later. */
+	if (!priv->mtu_fitting)
+		priv->want_mtu = 0;
+	return 0;
+}
+
+/* The user's MTU within the endpoint's range: clamped for an endpoint that
+ * takes less, back again for one that takes it.
+ */
+void vmbnet_fit_mtu(struct vmbnet_priv *priv)
+{
+	struct net_device *dev = priv->dev;
+	u32 want = priv->want_mtu ?: dev->mtu;
+	u32 mtu = clamp(want, dev->min_mtu, dev->max_mtu);
+	int err;
+
+	if (mtu == dev->mtu)
+		return;
+	priv->mtu_fitting = true;
+	err = dev_set_mtu(dev, mtu);
+	priv->mtu_fitting = false;
+	if (err)
+		return;
+	if (mtu == want) {
+		priv->want_mtu = 0;
+		netdev_info(dev, "the endpoint takes MTU %u again\n", mtu);
+	} else {
+		priv->want_mtu = want;
+		netdev_warn(dev, "the endpoint takes no MTU %u: %u until one does\n",
+			    want, mtu);
+	}
+}
+
+/* Frames the stack built for offloads an earlier endpoint did (queued
+ * across a switch) are finished in software for this one.
+ */
+static netdev_features_t vmbnet_features_check(struct sk_buff *skb,
+					       struct net_device *dev,
+					       netdev_features_t features)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	u64 agreed = READ_ONCE(priv->features);
+
+	features &= ~(VMBNET_OFFLOADS & ~vmbnet_hw_features(agreed));
+	return vlan_features_check(skb, features);
 }
 
 static int vmbnet_set_mac_address(struct net_device *dev, void *p)
@@ -180,6 +226,7 @@ static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_start_xmit		= vmbnet_start_xmit,
 	.ndo_get_stats64	= vmbnet_get_stats64,
 	.ndo_fix_features	= vmbnet_fix_features,
+	.ndo_features_check	= vmbnet_features_check,
 	.ndo_change_mtu		= vmbnet_change_mtu,
 	.ndo_set_mac_address	= vmbnet_set_mac_address,
 	.ndo_set_rx_mode	= vmbnet_set_rx_mode,
@@ -212,8 +259,8 @@ void vmbnet_update_features(struct vmbnet_priv *priv)
 }
 
 /* What the endpoint takes: without F_MTU standard frames only, and never
- * more than the rings' largest frame. With no endpoint, anything the next
- * one may take.
+ * more than the rings' largest frame. Before any agreed, anything the
+ * first may take; after, the last one's range until the next agrees.
  */
 void vmbnet_update_mtu_range(struct vmbnet_priv *priv)
 {

@@ -72,10 +72,15 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 	/* The endpoint flaps the link at will: the log is not its to fill. */
 	if (net_ratelimit())
 		netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
-	if (up)
+	if (up) {
 		netif_carrier_on(priv->dev);
-	else
+		/* The endpoint may be a new one, elsewhere: gratuitous ARP and
+		 * unsolicited NA tell the peers, as after a live migration.
+		 */
+		__netdev_notify_peers(priv->dev);
+	} else {
 		netif_carrier_off(priv->dev);
+	}
 }
 
 /* Queues live: the device has an endpoint. */
@@ -228,10 +233,60 @@ void vmbnet_queues_start(struct vmbnet_priv *priv)
 	vmbnet_ctl_attached(priv);
 }
 
+/* Frames in a ring from view's index on, up to end (or the writer's
+ * index): within one lap, for the writer may still be writing.
+ */
+static u32 vmbnet_ring_frames(struct vmbnet_ring *view, u32 end)
+{
+	struct vmbnet_ring_pkt pkt;
+	struct vmbnet_msg_hdr mh;
+	u32 walked = 0, n = 0;
+
+	while (view->index != end && walked < view->size &&
+	       !vmbnet_ring_peek(view, &pkt)) {
+		if (pkt.len >= sizeof(mh)) {
+			memcpy(&mh, pkt.payload, sizeof(mh));
+			n += le16_to_cpu(mh.type) == VMBNET_MSG_DATA;
+		}
+		walked += pkt.total;
+		vmbnet_ring_consume(view, &pkt);
+	}
+	return n;
+}
+
+/* Frames neither side will read now that the endpoint goes: dropped, and
+ * counted as such (detach_lost), both ways.
+ */
+static void vmbnet_queue_count_lost(struct vmbnet_queue *q)
+{
+	struct vmbnet_ring view = q->rx;
+	u32 tx = 0, rx;
+
+	if (READ_ONCE(q->broken))
+		return;
+	if (!vmbnet_ring_unread(&q->tx, &view))
+		tx = vmbnet_ring_frames(&view, q->tx.index);
+	view = q->rx;
+	rx = vmbnet_ring_frames(&view, U32_MAX);
+
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_add(&q->tx_stats.dropped, tx);
+	u64_stats_add(&q->tx_stats.detach_lost, tx);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	u64_stats_update_begin(&q->rx_stats.syncp);
+	u64_stats_add(&q->rx_stats.dropped, rx);
+	u64_stats_add(&q->rx_stats.detach_lost, rx);
+	u64_stats_update_end(&q->rx_stats.syncp);
+}
+
 /* Before the endpoint goes: nothing runs on its rings after this. */
 void vmbnet_queues_detach(struct vmbnet_priv *priv)
 {
+	unsigned int i;
+
 	vmbnet_stop(priv);
+	for (i = 0; i < priv->ep_queues; i++)
+		vmbnet_queue_count_lost(&priv->queues[i]);
 }
 
 /* After it went, and no reader of ep is left. */
@@ -242,7 +297,5 @@ void vmbnet_queues_release(struct vmbnet_priv *priv)
 	for (i = 0; i < priv->max_queues; i++)
 		priv->queues[i].ep = NULL;
 	priv->ep_queues = 0;
-	priv->features = 0;
-	vmbnet_update_features(priv);
-	vmbnet_update_mtu_range(priv);
+	/* The agreed features and MTU range stay until the next agreement. */
 }

@@ -164,6 +164,26 @@ bool vmbnet_ring_peer_moved(const struct vmbnet_ring *r)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_peer_moved);
 
+/* Writer: a reader's view of what the reader has not read yet, to count
+ * what is left when the rings are given up: peek at and consume view's
+ * packets until its index is r->index. -EPROTO if the read index is not one
+ * the reader could have published.
+ */
+int vmbnet_ring_unread(const struct vmbnet_ring *r, struct vmbnet_ring *view)
+{
+	u32 rd = le32_to_cpu(READ_ONCE(r->ctrl->read_index));
+
+	if (!ring_index_valid(r, rd) ||
+	    ring_dist(r, r->peer, rd) > ring_dist(r, r->peer, r->index))
+		return -EPROTO;
+	*view = *r;
+	view->index = rd;
+	/* Only what we wrote: the view never reads the shared write index. */
+	view->peer = r->index;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_ring_unread);
+
 /* Reader: the next packet, checked against everything the writer could
  * get wrong. -ENODATA when the ring is empty, -EPROTO when it is corrupt.
  * The payload stays in the ring; the peer may still change its bytes, so

@@ -60,6 +60,7 @@ void vmbnet_ring_commit(struct vmbnet_ring *r, u32 len);
 bool vmbnet_ring_flush(struct vmbnet_ring *r);
 void vmbnet_ring_set_pending(struct vmbnet_ring *r, u32 bytes);
 bool vmbnet_ring_peer_moved(const struct vmbnet_ring *r);
+int vmbnet_ring_unread(const struct vmbnet_ring *r, struct vmbnet_ring *view);
 
 /* Reader side. */
 int vmbnet_ring_peek(struct vmbnet_ring *r, struct vmbnet_ring_pkt *pkt);

@@ -83,7 +83,8 @@ unsigned int vmbnet_dev_max_queues(struct net_device *dev);
 u32 vmbnet_dev_ring_size(struct net_device *dev);
 
 /* Endpoints. */
-int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep);
+int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep,
+		  bool replace);
 void vmbnet_detach(struct vmbnet_endpoint *ep);
 void vmbnet_detach_async(struct vmbnet_endpoint *ep);
 void vmbnet_kick(struct vmbnet_endpoint *ep, unsigned int qid);

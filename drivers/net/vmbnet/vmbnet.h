@@ -38,6 +38,7 @@ struct vmbnet_tx_stats {
 	u64_stats_t dropped;
 	u64_stats_t kicks;		/* signals: frames to read */
 	u64_stats_t ring_full;		/* queue stopped for want of room */
+	u64_stats_t detach_lost;	/* unread when the endpoint went */
 	struct u64_stats_sync syncp;
 };
 
@@ -50,6 +51,7 @@ struct vmbnet_rx_stats {
 	u64_stats_t ring_errors;	/* corrupt ring: queue reset */
 	u64_stats_t polls;
 	u64_stats_t kicks;		/* signals: room to write */
+	u64_stats_t detach_lost;	/* unread when the endpoint went */
 	struct u64_stats_sync syncp;
 };
 
@@ -170,7 +172,12 @@ struct vmbnet_priv {
 	int id;
 	u32 msg_enable;
 	struct vmbnet_endpoint __rcu *ep;
-	u64 features;			/* agreed with the endpoint */
+	/* Agreed with the endpoint, and kept when it goes until the next
+	 * one agrees: offloads and the MTU range do not flap meanwhile.
+	 */
+	u64 features;
+	u32 want_mtu;			/* the user's, while the endpoint's is less */
+	bool mtu_fitting;		/* dev_set_mtu() is ours, not the user's */
 	unsigned int max_queues;	/* queue pairs the device has */
 	unsigned int want_queues;	/* ethtool -L: kept across endpoints */
 	unsigned int num_queues;	/* in use with the endpoint */
@@ -198,6 +205,7 @@ extern struct rtnl_link_ops vmbnet_link_ops;
 bool vmbnet_is_vmbnet(const struct net_device *dev);
 void vmbnet_update_features(struct vmbnet_priv *priv);
 void vmbnet_update_mtu_range(struct vmbnet_priv *priv);
+void vmbnet_fit_mtu(struct vmbnet_priv *priv);
 #if IS_ENABLED(CONFIG_KUNIT)
 int vmbnet_check_queues(const struct nlattr *attr,
 			struct netlink_ext_ack *extack);
@@ -273,6 +281,7 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_TX_DROPPED,
 	VMBNET_STAT_TX_KICKS,
 	VMBNET_STAT_TX_RING_FULL,
+	VMBNET_STAT_TX_DETACH_LOST,
 	VMBNET_STAT_RX_PACKETS,
 	VMBNET_STAT_RX_BYTES,
 	VMBNET_STAT_RX_DROPPED,
@@ -281,6 +290,7 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_RX_LENGTH_ERRORS,
 	VMBNET_STAT_RX_POLLS,
 	VMBNET_STAT_RX_KICKS,
+	VMBNET_STAT_RX_DETACH_LOST,
 	VMBNET_Q_STATS
 };
 

@@ -19,7 +19,7 @@
  * is added.
  */
 #define VMBNET_API_MAJOR	0
-#define VMBNET_API_MINOR	3
+#define VMBNET_API_MINOR	4
 
 struct vmbnet_version {
 	__u32 major;
@@ -263,15 +263,23 @@ struct vmbnet_ctl_link {
  * supports. Then VMBNET_IOC_QUEUE_FD gives a descriptor per queue, and the
  * driver's INIT waits in queue 0's outbound ring: everything else is
  * agreed through the control protocol (VMBNET_MSG_INIT onwards).
+ *
+ * A device has one endpoint: EBUSY if it has one already, unless flags has
+ * VMBNET_ATTACH_REPLACE. Then the old endpoint is let go in the same step
+ * (its queue descriptors fail with EIO from then on); the device keeps
+ * its settings, addresses and routes, and gives them to the new one. A
+ * descriptor attaches once; VMBNET_IOC_DETACH lets go without closing it.
  */
 struct vmbnet_attach {
 	char ifname[IFNAMSIZ];
 	__u64 features;		/* in: 0; out: what the driver supports */
 	__u32 num_queues;
 	__u32 ring_size;
-	__u32 flags;		/* must be 0 */
+	__u32 flags;		/* VMBNET_ATTACH_* */
 	__u32 reserved;		/* must be 0 */
 };
+
+#define VMBNET_ATTACH_REPLACE	(1U << 0)	/* take the device from its endpoint */
 
 /*
  * A queue descriptor, uio-style:
@@ -316,5 +324,9 @@ vmbnet_mmap_offset(enum vmbnet_mmap_part part, __u32 ring_size, __u32 page_size)
 #define VMBNET_IOC_ATTACH	_IOWR(VMBNET_IOC_MAGIC, 0x01, struct vmbnet_attach)
 /* Argument: the queue index. Returns a new queue descriptor. */
 #define VMBNET_IOC_QUEUE_FD	_IO(VMBNET_IOC_MAGIC, 0x02)
+/* Lets go of the device: queue descriptors fail with EIO from then on.
+ * ENOTCONN if this descriptor is not attached (any more).
+ */
+#define VMBNET_IOC_DETACH	_IO(VMBNET_IOC_MAGIC, 0x03)
 
 #endif /* _UAPI_LINUX_VMBNET_H */

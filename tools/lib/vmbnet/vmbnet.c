@@ -243,6 +243,7 @@ int vmbnet_attach(struct vmbnet_endpoint *ep, const char *ifname,
 	struct vmbnet_attach arg = {
 		.num_queues = cfg->max_queues,
 		.ring_size = cfg->ring_size,
+		.flags = cfg->replace ? VMBNET_ATTACH_REPLACE : 0,
 		/* features: 0 in; out, what the driver supports. */
 	};
 	struct vmbnet_ctl_offer offer = { 0 };

@@ -97,6 +97,7 @@ struct vmbnet_config {
 	 * the driver's versions would; for tests of the driver.
 	 */
 	uint32_t refuse_init;
+	bool replace;			/* take the device from its endpoint */
 	uint64_t features;		/* 1ULL << VMBNET_F_* */
 	unsigned int max_queues;	/* rings to attach; the most offered (1..64) */
 	uint32_t ring_size;		/* 0: the device's (ethtool -G) */

@@ -547,16 +547,106 @@ static void vmbnet_transport_detached_calls(struct kunit *test)
 	/* An endpoint with no rings or no name is refused. */
 	rtnl_lock();
 	h->hd.ep.num_queues = 0;
-	KUNIT_EXPECT_EQ(test, vmbnet_attach(h->hd.dev, &h->hd.ep), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(h->hd.dev, &h->hd.ep, false), -EINVAL);
 	h->hd.ep.num_queues = 1;
 	h->hd.ep.ring_size = 12345;
-	KUNIT_EXPECT_EQ(test, vmbnet_attach(h->hd.dev, &h->hd.ep), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(h->hd.dev, &h->hd.ep, false), -EINVAL);
 	rtnl_unlock();
+}
+
+/* A bare endpoint on one of the host's queues' rings, for the attach rules. */
+struct test_ep {
+	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint_queue q;
+	int detached;
+	bool restart;
+};
+
+static void test_ep_signal(struct vmbnet_endpoint *ep, unsigned int qid)
+{
+}
+
+static void test_ep_detached(struct vmbnet_endpoint *ep, bool restart)
+{
+	struct test_ep *t = container_of(ep, struct test_ep, ep);
+
+	t->detached++;
+	t->restart = restart;
+}
+
+static const struct vmbnet_endpoint_ops test_ep_ops = {
+	.name		= "test",
+	.signal		= test_ep_signal,
+	.detached	= test_ep_detached,
+};
+
+static void test_ep_init(struct test_ep *t, struct test_host *h, unsigned int qid)
+{
+	t->q.tx_ctrl = h->out[qid].ctrl;
+	t->q.tx_data = h->out[qid].data;
+	t->q.rx_ctrl = h->in[qid].ctrl;
+	t->q.rx_data = h->in[qid].data;
+	t->ep.ops = &test_ep_ops;
+	t->ep.ring_size = HOST_RING_SIZE;
+	t->ep.max_queues = 1;
+	t->ep.num_queues = 1;
+	t->ep.queues = &t->q;
+}
+
+/* A device has one endpoint: another is refused unless it asks to replace
+ * it, or the one there is on its way out. A replaced endpoint is told it
+ * is not wanted back.
+ */
+static void vmbnet_transport_replace(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct test_ep *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct test_ep *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct net_device *dev;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	test_ep_init(a, h, 0);
+	test_ep_init(b, h, 1);
+	dev = vmbnet_create(h->parent, 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &a->ep, false), 0);
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &b->ep, false), -EBUSY);
+	KUNIT_EXPECT_EQ(test, a->detached, 0);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(a->ep.dev), dev);
+	KUNIT_EXPECT_TRUE(test, !rcu_access_pointer(b->ep.dev));
+
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &b->ep, true), 0);
+	KUNIT_EXPECT_EQ(test, a->detached, 1);
+	KUNIT_EXPECT_FALSE(test, a->restart);
+	KUNIT_EXPECT_TRUE(test, !rcu_access_pointer(a->ep.dev));
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(b->ep.dev), dev);
+	rtnl_unlock();
+
+	/* b is going (a channel rescinded): a needs no replace. */
+	vmbnet_detach_async(&b->ep);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &a->ep, false), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, b->detached, 1);
+	KUNIT_EXPECT_TRUE(test, !rcu_access_pointer(b->ep.dev));
+
+	vmbnet_detach(&a->ep);
+	KUNIT_EXPECT_EQ(test, a->detached, 2);
+	/* Free again: anyone may attach. */
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &b->ep, false), 0);
+	rtnl_unlock();
+	vmbnet_destroy(dev);
+	KUNIT_EXPECT_EQ(test, b->detached, 2);
 }
 
 static struct kunit_case vmbnet_transport_cases[] = {
 	KUNIT_CASE(vmbnet_transport_channel_life),
 	KUNIT_CASE(vmbnet_transport_detached_calls),
+	KUNIT_CASE(vmbnet_transport_replace),
 	{}
 };
 
