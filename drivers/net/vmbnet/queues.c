@@ -77,7 +77,8 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 		/* The endpoint may be a new one, elsewhere: gratuitous ARP and
 		 * unsolicited NA tell the peers, as after a live migration.
 		 */
-		__netdev_notify_peers(priv->dev);
+		if (netif_running(priv->dev))
+			__netdev_notify_peers(priv->dev);
 	} else {
 		netif_carrier_off(priv->dev);
 	}
