@@ -131,9 +131,9 @@ kill_and_restart() {
 	expect_eq "settings" "$before" "$(settings a vmb0)"
 }
 
-# An endpoint that can do less (one queue, standard frames, no offloads)
-# clamps the device and says so once; a capable one brings the user's
-# settings back.
+# An endpoint that can do less (one queue, standard frames, no offloads,
+# no UDP/IPv6 port hashing) clamps the device and says so once; a capable
+# one brings the user's settings back.
 clamp_and_restore() {
 	local n0
 
@@ -143,7 +143,7 @@ clamp_and_restore() {
 	ip netns exec a ethtool -L vmb0 combined 3
 	n0=$(dmesg_count "vmb0: the endpoint takes no MTU 4000: 1500 until one does")
 	vmbnet-endpoint --log --replace --max-queues 1 --mtu-max 1500 --no-offload \
-		pair vmb0@a vmb1@b >"$EP2_LOG" 2>&1 &
+		--hash-types 0x1f pair vmb0@a vmb1@b >"$EP2_LOG" 2>&1 &
 	EP_PID=$!
 	wait_for "$WAIT_S" eval '[ "$(ip netns exec a cat /sys/class/net/vmb0/mtu)" = 1500 ]' ||
 		fail "MTU not clamped: $(ip netns exec a cat /sys/class/net/vmb0/mtu)"
@@ -154,6 +154,10 @@ clamp_and_restore() {
 	expect_eq "clamp logged" $((n0 + 1)) \
 		"$(dmesg_count "vmb0: the endpoint takes no MTU 4000: 1500 until one does")"
 	dmesg | grep -q "vmb0: the endpoint lacks features" || fail "lost features not logged"
+	dmesg | grep -q "vmb0: the endpoint hashes flow types 0x1f of the 0x3f asked for" ||
+		fail "fewer hash types not logged"
+	! ip netns exec a ethtool -n vmb0 rx-flow-hash udp6 | grep -q 'L4 bytes' ||
+		fail "udp6 hashes ports with an endpoint that cannot"
 	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 
 	vmbnet-endpoint --log --replace pair vmb0@a vmb1@b >"$EP_LOG" 2>&1 &
@@ -164,6 +168,8 @@ clamp_and_restore() {
 		fail "queues not restored: $(queue_count vmb0 tx a)"
 	ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: on' ||
 		fail "TSO not back: $(ip netns exec a ethtool -k vmb0 | grep tcp-seg)"
+	ip netns exec a ethtool -n vmb0 rx-flow-hash udp6 | grep -q 'L4 bytes 2 & 3' ||
+		fail "udp6 port hashing not back"
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier with the capable endpoint"
 	ip netns exec a ping -c 2 -s 3000 -M do -w "$WAIT_S" 192.0.2.2
 }

@@ -67,6 +67,7 @@ static void bad_usage(void)
 		"                       [--refuse-mtu ERRNO] [--ctl-delay MS]\n"
 		"                       [--offer-versions MIN-MAX] [--refuse-init] [--refuse-accept]\n"
 		"                       [--rx-delay-us US] [--break-on-queues] [--replace]\n"
+		"                       [--hash-types MASK]\n"
 		"                       MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF\n"
 		"       hostile IF [--seed N] [--count ACTIONS]\n"
@@ -76,7 +77,8 @@ static void bad_usage(void)
 		"--rx-delay-us US: sleep after each batch read from a ring (not tap).\n"
 		"--break-on-queues: once, corrupt the last queue's inbound ring when\n"
 		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n"
-		"--replace: take the devices from the endpoints they have (else EBUSY).\n");
+		"--replace: take the devices from the endpoints they have (else EBUSY).\n"
+		"--hash-types MASK: the RSS hash types offered (VMBNET_HASH_*, default 0x3f).\n");
 	exit(2);
 }
 
@@ -426,6 +428,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "rx-delay-us", required_argument, NULL, 'U' },
 		{ "break-on-queues", no_argument, NULL, 'B' },
 		{ "replace", no_argument, NULL, 'P' },
+		{ "hash-types", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -493,6 +496,10 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 'P':
 			ep_replace = true;
+			break;
+		case 'H':
+			ep_cfg.rss_hash_types = ep_number("hash-types", optarg, 0,
+							  VMBNET_HASH_ALL);
 			break;
 		default:
 			bad_usage();

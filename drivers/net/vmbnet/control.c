@@ -699,9 +699,15 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 		netdev_warn(dev, "the endpoint lacks features %#llx the last one had: their offloads are off until one has them\n",
 			    fewer);
 	WRITE_ONCE(priv->features, features);
-	/* Hash types it cannot do are off, and stay off for later ones. */
-	if (features & BIT_ULL(VMBNET_F_RSS))
-		priv->rss.hash_types &= le32_to_cpu(o->rss_hash_types);
+	/* Hash types it cannot do are off, until an endpoint that can. */
+	if (features & BIT_ULL(VMBNET_F_RSS)) {
+		u32 types = priv->want_hash_types & le32_to_cpu(o->rss_hash_types);
+
+		if (types != priv->want_hash_types)
+			netdev_warn(dev, "the endpoint hashes flow types %#x of the %#x asked for\n",
+				    types, priv->want_hash_types);
+		priv->rss.hash_types = types;
+	}
 	vmbnet_update_features(priv);
 	vmbnet_update_mtu_range(priv);
 	vmbnet_fit_mtu(priv);

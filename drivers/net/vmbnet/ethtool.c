@@ -344,8 +344,10 @@ static int vmbnet_rxfh_fields_set(struct vmbnet_priv *priv, u32 flow_type,
 	if (rss.hash_types & ~offered)
 		return -EOPNOTSUPP;
 	err = vmbnet_ctl_set_rss(priv, &rss);
-	if (!err)
+	if (!err) {
 		priv->rss = rss;
+		priv->want_hash_types = rss.hash_types;
+	}
 	return err;
 }
 

@@ -24,6 +24,7 @@ void vmbnet_rss_init(struct vmbnet_priv *priv)
 {
 	netdev_rss_key_fill(priv->rss.key, sizeof(priv->rss.key));
 	priv->rss.hash_types = VMBNET_HASH_ALL;
+	priv->want_hash_types = VMBNET_HASH_ALL;
 	vmbnet_rss_set_default_indir(&priv->rss, priv->num_queues);
 }
 

@@ -189,6 +189,7 @@ struct vmbnet_priv {
 	struct delayed_work service;
 	struct vmbnet_ctl ctl;
 	struct vmbnet_rss rss;
+	u32 want_hash_types;		/* ethtool -N: kept across endpoints */
 	/* Largest frame the rings take, and room kept free for one. */
 	u32 max_frame;
 	u32 tx_thresh;
