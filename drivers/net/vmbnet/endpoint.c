@@ -12,10 +12,10 @@
 #include "vmbnet.h"
 
 /* Makes ep the device's endpoint. A device that has one is busy unless
- * replace is asked for, or its endpoint is on its way out (or is ep): the
- * old one is let go, in the same RTNL section, so the device never shows
- * its user an endpoint-less moment but the carrier. The caller holds RTNL
- * and keeps ep alive until it is detached.
+ * replace is asked for, or its endpoint is on its way out (or is ep). The
+ * old one is let go in the same RTNL section: of the switch, users of the
+ * device see only the carrier. The caller holds RTNL and keeps ep alive
+ * until it is detached.
  */
 int vmbnet_attach(struct net_device *dev, struct vmbnet_endpoint *ep,
 		  bool replace)

@@ -260,7 +260,7 @@ static u32 vmbnet_ring_frames(struct vmbnet_ring *view, u32 end)
  */
 static void vmbnet_queue_count_lost(struct vmbnet_queue *q)
 {
-	struct vmbnet_ring view = q->rx;
+	struct vmbnet_ring view;
 	u32 tx = 0, rx;
 
 	if (READ_ONCE(q->broken))
