@@ -253,6 +253,49 @@ static void vmbnet_ring_reclaim_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmbnet_ring_known_free(&f->w), TEST_RING_SIZE - one);
 }
 
+/* Packets in a view of what the reader has not read, up to the writer. */
+static u32 unread_count(struct vmbnet_ring *view, u32 end)
+{
+	struct vmbnet_ring_pkt pkt;
+	u32 n = 0;
+
+	while (view->index != end && !vmbnet_ring_peek(view, &pkt)) {
+		vmbnet_ring_consume(view, &pkt);
+		n++;
+	}
+	return n;
+}
+
+/* The writer's view of what is left unread: written and not yet read,
+ * flushed or not, and nothing the reader could not have published.
+ */
+static void vmbnet_ring_unread_view(struct kunit *test)
+{
+	struct ring_fixture *f = test->priv;
+	struct vmbnet_ring view;
+
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_unread(&f->w, &view), 0);
+	KUNIT_EXPECT_EQ(test, unread_count(&view, f->w.index), 0U);
+
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 100, 1), 0);
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 200, 2), 0);
+	vmbnet_ring_flush(&f->w);
+	KUNIT_ASSERT_EQ(test, ring_put(&f->w, 300, 3), 0);	/* not flushed */
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_unread(&f->w, &view), 0);
+	KUNIT_EXPECT_EQ(test, unread_count(&view, f->w.index), 3U);
+
+	ring_get(test, &f->r, 100, 1);
+	vmbnet_ring_release(&f->r);
+	KUNIT_ASSERT_EQ(test, vmbnet_ring_unread(&f->w, &view), 0);
+	KUNIT_EXPECT_EQ(test, unread_count(&view, f->w.index), 2U);
+
+	/* A read index past what was written, or not 8-aligned: refused. */
+	f->ctrl->read_index = cpu_to_le32(f->w.index + 64);
+	KUNIT_EXPECT_EQ(test, vmbnet_ring_unread(&f->w, &view), -EPROTO);
+	f->ctrl->read_index = cpu_to_le32(4);
+	KUNIT_EXPECT_EQ(test, vmbnet_ring_unread(&f->w, &view), -EPROTO);
+}
+
 static void vmbnet_ring_sizes(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, vmbnet_ring_size_valid(64 << 10));
@@ -466,6 +509,7 @@ static struct kunit_case vmbnet_ring_cases[] = {
 	KUNIT_CASE(vmbnet_ring_too_big),
 	KUNIT_CASE(vmbnet_ring_pending_send_sz),
 	KUNIT_CASE(vmbnet_ring_reclaim_counts),
+	KUNIT_CASE(vmbnet_ring_unread_view),
 	KUNIT_CASE(vmbnet_ring_sizes),
 	KUNIT_CASE(vmbnet_ring_mmap_layout),
 	KUNIT_CASE_PARAM(vmbnet_ring_corruption, ring_corruption_gen_params),
