@@ -36,7 +36,8 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	unsigned int q;
 	int err;
 
-	if (!vmbnet_rx_filter_pass(ep, frame, len)) {
+	/* A device on its VF gets its frames there (SET_DATA_PATH). */
+	if (vmbnet_data_path_vf(ep) || !vmbnet_rx_filter_pass(ep, frame, len)) {
 		ctr->filtered[dst->index]++;
 		return 0;
 	}

@@ -435,7 +435,8 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 	int c;
 
 	vmbnet_config_init(&ep_cfg);
-	ep_cfg.features |= OFFLOADS;
+	/* STANDBY: a VF data path, which it honours (ep_deliver()). */
+	ep_cfg.features |= OFFLOADS | F(STANDBY);
 	ep_cfg.speed = 10000;
 	ep_cfg.duplex = VMBNET_DUPLEX_FULL;
 	/* GNU getopt permutes: options may follow the mode's arguments. */

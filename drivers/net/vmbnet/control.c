@@ -160,6 +160,7 @@ static const u16 vmbnet_cfg_type[VMBNET_CFG_NUM] = {
 	[VMBNET_CFG_RSS]	= VMBNET_MSG_SET_RSS,
 	[VMBNET_CFG_RX_FILTER]	= VMBNET_MSG_SET_RX_FILTER,
 	[VMBNET_CFG_STATE]	= VMBNET_MSG_SET_STATE,
+	[VMBNET_CFG_DATA_PATH]	= VMBNET_MSG_SET_DATA_PATH,
 };
 
 /* The request for setting cfg carrying value c's; returns its length. */
@@ -181,6 +182,9 @@ static u32 vmbnet_ctl_build(enum vmbnet_cfg cfg, const struct vmbnet_config *c,
 		return sizeof(m->value);
 	case VMBNET_CFG_STATE:
 		m->value.value = cpu_to_le32(c->state);
+		return sizeof(m->value);
+	case VMBNET_CFG_DATA_PATH:
+		m->value.value = cpu_to_le32(c->data_path);
 		return sizeof(m->value);
 	case VMBNET_CFG_RSS:
 		m->rss.hash_types = cpu_to_le32(c->rss.hash_types);
@@ -732,6 +736,8 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 	ctl->dirty = BIT(VMBNET_CFG_NUM) - 1;
 	if (!(features & BIT_ULL(VMBNET_F_RSS)))
 		__clear_bit(VMBNET_CFG_RSS, &ctl->dirty);
+	if (!(features & BIT_ULL(VMBNET_F_STANDBY)))
+		__clear_bit(VMBNET_CFG_DATA_PATH, &ctl->dirty);
 	ctl->pushing = ctl->dirty;
 }
 
@@ -757,6 +763,9 @@ static void vmbnet_cfg_copy(struct vmbnet_config *dst,
 		break;
 	case VMBNET_CFG_STATE:
 		dst->state = src->state;
+		break;
+	case VMBNET_CFG_DATA_PATH:
+		dst->data_path = src->data_path;
 		break;
 	default:
 		break;
@@ -791,6 +800,9 @@ static void vmbnet_cfg_current(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 	case VMBNET_CFG_STATE:
 		c->state = netif_running(dev);
 		break;
+	case VMBNET_CFG_DATA_PATH:
+		c->data_path = priv->vf_path;
+		break;
 	default:
 		break;
 	}
@@ -812,7 +824,7 @@ static void vmbnet_ctl_revert(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 	if (test_bit(cfg, &ctl->dirty))
 		return;
 	if (!test_bit(cfg, &ctl->acked_valid) || cfg == VMBNET_CFG_RX_FILTER ||
-	    cfg == VMBNET_CFG_STATE) {
+	    cfg == VMBNET_CFG_STATE || cfg == VMBNET_CFG_DATA_PATH) {
 		/* Nothing to go back to, or nothing that is ours to undo:
 		 * the device keeps what the user set.
 		 */
@@ -909,7 +921,9 @@ void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg)
 {
 	ASSERT_RTNL();
 	if (!vmbnet_ready(priv) || test_bit(cfg, &priv->ctl.reverting) ||
-	    (cfg == VMBNET_CFG_RSS && !(priv->features & BIT_ULL(VMBNET_F_RSS))))
+	    (cfg == VMBNET_CFG_RSS && !(priv->features & BIT_ULL(VMBNET_F_RSS))) ||
+	    (cfg == VMBNET_CFG_DATA_PATH &&
+	     !(priv->features & BIT_ULL(VMBNET_F_STANDBY))))
 		return;
 	__set_bit(cfg, &priv->ctl.dirty);
 	vmbnet_ctl_next(priv);

@@ -247,6 +247,7 @@ void vmbnet_service(struct work_struct *work)
 		vmbnet_reset(priv);
 	if (test_and_clear_bit(VMBNET_EV_QUEUES, &priv->events))
 		vmbnet_queues_update(priv);
+	vmbnet_vf_service(priv);
 	vmbnet_ctl_service(priv);
 	rtnl_unlock();
 }

@@ -7,10 +7,13 @@
 
 #include "vmbnet.h"
 
-/* The device's own counters come first: the control channel's. */
+/* The device's own counters come first: the control channel's, then
+ * what went through the VF (enum vmbnet_vf_stat).
+ */
 static const char vmbnet_dev_stat_names[][ETH_GSTRING_LEN] = {
 	"ctl_requests", "ctl_refused", "ctl_timeouts", "ctl_reverted",
-	"ctl_bad_messages",
+	"ctl_bad_messages", "vf_rx_packets", "vf_rx_bytes", "vf_tx_packets",
+	"vf_tx_bytes", "vf_tx_dropped",
 };
 
 #define VMBNET_DEV_STATS	ARRAY_SIZE(vmbnet_dev_stat_names)
@@ -115,6 +118,8 @@ static void vmbnet_get_ethtool_stats(struct net_device *dev,
 	*data++ = atomic64_read(&ctl->timeouts);
 	*data++ = atomic64_read(&ctl->reverted);
 	*data++ = atomic64_read(&ctl->bad);
+	vmbnet_vf_stats(priv, data);
+	data += VMBNET_VF_STATS;
 
 	memset(totals, 0, VMBNET_Q_STATS * sizeof(*totals));
 	for (q = 0; q < priv->max_queues; q++) {

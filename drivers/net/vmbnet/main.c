@@ -16,11 +16,16 @@ static int __init vmbnet_module_init(void)
 	if (err)
 		return err;
 
-	err = vmbnet_cdev_init();
+	err = vmbnet_vf_init();
 	if (err)
 		goto err_unregister_link;
+	err = vmbnet_cdev_init();
+	if (err)
+		goto err_vf;
 	return 0;
 
+err_vf:
+	vmbnet_vf_exit();
 err_unregister_link:
 	rtnl_link_unregister(&vmbnet_link_ops);
 	return err;
@@ -29,8 +34,9 @@ err_unregister_link:
 static void __exit vmbnet_module_exit(void)
 {
 	vmbnet_cdev_exit();
-	/* Deletes every vmbnet device still present. */
+	/* Deletes every vmbnet device still present: their VFs go free. */
 	rtnl_link_unregister(&vmbnet_link_ops);
+	vmbnet_vf_exit();
 	vmbnet_ctl_exit();
 }
 

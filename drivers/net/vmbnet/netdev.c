@@ -40,8 +40,14 @@ static int vmbnet_init(struct net_device *dev)
 			       GFP_KERNEL);
 	if (!priv->queues)
 		return -ENOMEM;
+	priv->vf_stats = netdev_alloc_pcpu_stats(struct vmbnet_vf_stats);
+	if (!priv->vf_stats) {
+		kfree(priv->queues);
+		return -ENOMEM;
+	}
 	priv->id = ida_alloc(&vmbnet_ida, GFP_KERNEL);
 	if (priv->id < 0) {
+		free_percpu(priv->vf_stats);
 		kfree(priv->queues);
 		return priv->id;
 	}
@@ -75,6 +81,7 @@ err_queues:
 		vmbnet_rx_pool_destroy(&priv->queues[i]);
 	}
 	ida_free(&vmbnet_ida, priv->id);
+	free_percpu(priv->vf_stats);
 	kfree(priv->queues);
 	return err;
 }
@@ -85,6 +92,7 @@ static void vmbnet_uninit(struct net_device *dev)
 	struct vmbnet_endpoint *ep = rtnl_dereference(priv->ep);
 	unsigned int i;
 
+	vmbnet_vf_release(priv);
 	if (ep)
 		vmbnet_detach_locked(priv, false);
 	/* It never waits for RTNL, which we hold. */
@@ -94,6 +102,7 @@ static void vmbnet_uninit(struct net_device *dev)
 		vmbnet_rx_pool_destroy(&priv->queues[i]);
 	}
 	kfree(priv->queues);
+	free_percpu(priv->vf_stats);
 	ida_free(&vmbnet_ida, priv->id);
 }
 
@@ -103,23 +112,40 @@ static void vmbnet_uninit(struct net_device *dev)
  */
 static int vmbnet_open(struct net_device *dev)
 {
-	vmbnet_ctl_update(netdev_priv(dev), VMBNET_CFG_STATE);
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	vmbnet_ctl_update(priv, VMBNET_CFG_STATE);
+	vmbnet_vf_follow_state(priv, true);
 	return 0;
 }
 
 static int vmbnet_close(struct net_device *dev)
 {
-	vmbnet_ctl_update(netdev_priv(dev), VMBNET_CFG_STATE);
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	vmbnet_vf_follow_state(priv, false);
+	vmbnet_ctl_update(priv, VMBNET_CFG_STATE);
 	return 0;
 }
 
 static int vmbnet_change_mtu(struct net_device *dev, int mtu)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	int err = vmbnet_ctl_set_value(priv, VMBNET_CFG_MTU, mtu);
+	struct net_device *vf = rtnl_dereference(priv->vf);
+	int err;
 
-	if (err)
+	/* The VF first, as netvsc does: it must take what we send it. */
+	if (vf) {
+		err = dev_set_mtu(vf, mtu);
+		if (err)
+			return err;
+	}
+	err = vmbnet_ctl_set_value(priv, VMBNET_CFG_MTU, mtu);
+	if (err) {
+		if (vf)
+			dev_set_mtu(vf, dev->mtu);
 		return err;
+	}
 	WRITE_ONCE(dev->mtu, mtu);
 	/* A choice of the user's own replaces the one we keep for later. */
 	if (!priv->mtu_fitting)
@@ -181,18 +207,38 @@ static int vmbnet_set_mac_address(struct net_device *dev, void *p)
 	return err;
 }
 
-/* Called in atomic context: the request waits in the service task. */
+/* Called in atomic context: the request waits in the service task. The
+ * VF takes the same addresses at once, as netvsc's does.
+ */
 static void vmbnet_set_rx_mode(struct net_device *dev)
 {
-	vmbnet_schedule(netdev_priv(dev), VMBNET_EV_RX_MODE);
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct net_device *vf;
+
+	rcu_read_lock();
+	vf = rcu_dereference(priv->vf);
+	if (vf) {
+		dev_uc_sync(vf, dev);
+		dev_mc_sync(vf, dev);
+	}
+	rcu_read_unlock();
+	vmbnet_schedule(priv, VMBNET_EV_RX_MODE);
 }
 
 static void vmbnet_get_stats64(struct net_device *dev,
 			       struct rtnl_link_stats64 *stats)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
-	u64 q[VMBNET_Q_STATS];
+	u64 q[VMBNET_Q_STATS], vf[VMBNET_VF_STATS];
 	unsigned int i;
+
+	/* What went through the VF is the device's traffic too. */
+	vmbnet_vf_stats(priv, vf);
+	stats->rx_packets = vf[VMBNET_VF_RX_PACKETS];
+	stats->rx_bytes = vf[VMBNET_VF_RX_BYTES];
+	stats->tx_packets = vf[VMBNET_VF_TX_PACKETS];
+	stats->tx_bytes = vf[VMBNET_VF_TX_BYTES];
+	stats->tx_dropped = vf[VMBNET_VF_TX_DROPPED];
 
 	for (i = 0; i < priv->max_queues; i++) {
 		vmbnet_queue_stats(&priv->queues[i], q);

@@ -22,7 +22,7 @@ u64 vmbnet_supported_features(void)
 {
 	u64 f = F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
 		F(GUEST_TSO4) | F(GUEST_TSO6) | F(MQ) | F(MTU) | F(MAC) |
-		F(STATUS) | F(RSS) | F(SPEED_DUPLEX);
+		F(STATUS) | F(RSS) | F(STANDBY) | F(SPEED_DUPLEX);
 
 	if (VMBNET_HAVE_USO)
 		f |= F(HOST_USO) | F(GUEST_USO4) | F(GUEST_USO6);

@@ -64,6 +64,13 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	bool kick;
 	int err;
 
+	/* The user chose the VF, and it is up: it carries the frame. */
+	if (READ_ONCE(priv->vf_path)) {
+		struct net_device *vf = rcu_dereference_bh(priv->vf);
+
+		if (vf)
+			return vmbnet_vf_xmit(priv, vf, skb);
+	}
 	if (unlikely(!READ_ONCE(priv->tx_ready) || READ_ONCE(q->broken) ||
 		     skb->len > priv->max_frame))
 		goto drop;

@@ -104,6 +104,7 @@ enum vmbnet_cfg {
 	VMBNET_CFG_RSS,
 	VMBNET_CFG_RX_FILTER,
 	VMBNET_CFG_STATE,
+	VMBNET_CFG_DATA_PATH,
 	VMBNET_CFG_NUM,
 	VMBNET_CFG_NONE = VMBNET_CFG_NUM,	/* INIT, ACCEPT */
 };
@@ -114,6 +115,7 @@ struct vmbnet_config {
 	u32 mtu;
 	u32 queues;
 	u32 state;
+	u32 data_path;			/* 1: VF */
 	struct vmbnet_rss rss;
 	struct vmbnet_rx_filter rx_filter;
 };
@@ -164,6 +166,26 @@ enum vmbnet_event {
 	VMBNET_EV_LINK,			/* the endpoint's link status changed */
 	VMBNET_EV_RX_MODE,		/* the rx filter changed */
 	VMBNET_EV_CTL,			/* an answer to act on, settings to send */
+	VMBNET_EV_VF,			/* a VF joined: set it up */
+};
+
+/* What went through the VF, per CPU (vf.c). */
+struct vmbnet_vf_stats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t tx_dropped;
+	struct u64_stats_sync syncp;
+};
+
+enum vmbnet_vf_stat {
+	VMBNET_VF_RX_PACKETS,
+	VMBNET_VF_RX_BYTES,
+	VMBNET_VF_TX_PACKETS,
+	VMBNET_VF_TX_BYTES,
+	VMBNET_VF_TX_DROPPED,
+	VMBNET_VF_STATS
 };
 
 struct vmbnet_priv {
@@ -194,6 +216,12 @@ struct vmbnet_priv {
 	u32 max_frame;
 	u32 tx_thresh;
 	struct vmbnet_queue *queues;
+	/* The VF, under RTNL; xmit reads it under RCU-bh. */
+	struct net_device __rcu *vf;
+	netdevice_tracker vf_tracker;
+	bool want_vf;			/* data_path: the user chose "vf" */
+	bool vf_path;			/* tx goes through the VF */
+	struct vmbnet_vf_stats __percpu *vf_stats;
 };
 
 static inline bool vmbnet_ready(const struct vmbnet_priv *priv)
@@ -297,6 +325,17 @@ enum vmbnet_queue_stat {
 
 extern const struct ethtool_ops vmbnet_ethtool_ops;
 void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out);
+
+/* vf.c */
+int vmbnet_vf_init(void);
+void vmbnet_vf_exit(void);
+netdev_tx_t vmbnet_vf_xmit(struct vmbnet_priv *priv, struct net_device *vf,
+			   struct sk_buff *skb);
+void vmbnet_vf_stats(const struct vmbnet_priv *priv, u64 *out);
+void vmbnet_vf_service(struct vmbnet_priv *priv);
+void vmbnet_vf_release(struct vmbnet_priv *priv);
+int vmbnet_vf_set_path(struct vmbnet_priv *priv, bool vf);
+void vmbnet_vf_follow_state(struct vmbnet_priv *priv, bool up);
 
 /* sysfs.c */
 extern const struct attribute_group vmbnet_sysfs_group;

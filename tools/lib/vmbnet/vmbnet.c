@@ -878,6 +878,18 @@ bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 	return pass;
 }
 
+bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep)
+{
+	uint32_t seq;
+	bool vf;
+
+	do {
+		seq = state_read_begin(ep);
+		vf = ep->state.vf;
+	} while (state_read_retry(ep, seq));
+	return vf;
+}
+
 int vmbnet_kick(struct vmbnet_queue *q)
 {
 	uint32_t one = 1;

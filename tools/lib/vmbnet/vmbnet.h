@@ -250,6 +250,11 @@ unsigned int vmbnet_rss_queue(const struct vmbnet_endpoint *ep, const void *fram
 /* Whether the device's rx filter takes a frame about to be sent to it. */
 bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 			   uint32_t len);
+/*
+ * Whether the driver moved the data path to its VF (SET_DATA_PATH, with
+ * VMBNET_F_STANDBY): its frames then go the VF's way, not through the rings.
+ */
+bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep);
 
 /*
  * End of a batch: hand consumed bytes back (release; a frame received but
