@@ -74,7 +74,7 @@ check-debug:
 	tools/setup-deps
 	$(MAKE) tools
 	@mkdir -p build
-	@{ tools/vm/run --debug selftests/run_tests.sh $(DEBUG_TESTS) </dev/null 2>&1; \
+	@{ tools/vm/run --debug --vf 52:54:00:00:00:10 selftests/run_tests.sh $(DEBUG_TESTS) </dev/null 2>&1; \
 		echo $$? >build/check-debug.status; } | tee build/check-debug.log
 	@s=$$(cat build/check-debug.status); rm -f build/check-debug.status; \
 		p=$$(grep -cE '^# ok [0-9]+ ' build/check-debug.log); \
