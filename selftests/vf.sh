@@ -103,7 +103,7 @@ ping_done() {
 # data_path moves tx to the VF and back; the endpoint hears of it; the
 # counters show which way the frames went; refusals.
 toggle() {
-	local tx0 vtx0
+	local tx0 vtx0 mark
 
 	vf_topology
 	expect_eq "data path at first" synthetic "$(cat "$DATA_PATH")"
@@ -122,8 +122,9 @@ toggle() {
 		fail "tx_packets leaves out the VF's"
 
 	ping_start 600
+	mark=$(log_lines)
 	echo synthetic >"$DATA_PATH"
-	expect_logged 'vmb0: SET_DATA_PATH seq=[0-9]+ path=synthetic'
+	expect_logged 'vmb0: SET_DATA_PATH seq=[0-9]+ path=synthetic' "$mark"
 	wait_for "$WAIT_S" eval "[ \$(grep -c icmp_seq= $PING_OUT) -ge 200 ]" || true
 	echo vf >"$DATA_PATH"
 	wait_for "$WAIT_S" eval "[ \$(grep -c icmp_seq= $PING_OUT) -ge 400 ]" || true
