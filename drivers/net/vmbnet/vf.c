@@ -16,6 +16,7 @@
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
+#include <kunit/visibility.h>
 
 #include "vmbnet.h"
 
@@ -280,6 +281,7 @@ int vmbnet_vf_set_path(struct vmbnet_priv *priv, bool vf)
 	vmbnet_vf_update_path(priv, false);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_vf_set_path);
 
 /* Under RTNL: the device went up or down; so does its VF. */
 void vmbnet_vf_follow_state(struct vmbnet_priv *priv, bool up)

@@ -635,6 +635,12 @@ static void vmbnet_transport_replace(struct kunit *test)
 
 	vmbnet_detach(&a->ep);
 	KUNIT_EXPECT_EQ(test, a->detached, 2);
+	/* No VF: data_path refuses it and stays synthetic. */
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vmbnet_vf_set_path(netdev_priv(dev), true), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vmbnet_vf_set_path(netdev_priv(dev), false), 0);
+	KUNIT_EXPECT_FALSE(test, ((struct vmbnet_priv *)netdev_priv(dev))->vf_path);
+	rtnl_unlock();
 	/* Free again: anyone may attach. */
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vmbnet_attach(dev, &b->ep, false), 0);
