@@ -126,9 +126,11 @@ static void vmbnet_vf_update_path(struct vmbnet_priv *priv, bool vf_going)
 	if (path == priv->vf_path)
 		return;
 	WRITE_ONCE(priv->vf_path, path);
-	netdev_info(priv->dev, "data path: %s%s%s\n",
-		    path ? "VF " : "synthetic",
-		    path ? vf->name : "", !path && priv->want_vf ? " (the VF is down or gone)" : "");
+	if (path)
+		netdev_info(priv->dev, "data path: VF %s\n", vf->name);
+	else
+		netdev_info(priv->dev, "data path: synthetic%s\n",
+			    priv->want_vf ? " (the VF is down or gone)" : "");
 	vmbnet_ctl_update(priv, VMBNET_CFG_DATA_PATH);
 }
 
