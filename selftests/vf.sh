@@ -155,6 +155,20 @@ vf_down_up() {
 	wait_for "$WAIT_S" path_is vf || fail "vmb0 up again: the VF did not come back"
 }
 
+# The user's choice survives an endpoint switch: the new endpoint is told.
+vf_choice_kept() {
+	vf_topology
+	echo vf >"$DATA_PATH"
+	wait_for "$WAIT_S" path_is vf || fail "data path stays $(cat "$DATA_PATH")"
+	vmbnet-endpoint --log --replace tap vmb0 vtap1 >/tmp/vf-ep2.log 2>&1 &
+	EP_PID=$!
+	wait_for "$WAIT_S" grep -Eq 'vmb0: SET_DATA_PATH seq=[0-9]+ path=vf' /tmp/vf-ep2.log ||
+		fail "the new endpoint was not told: $(cat /tmp/vf-ep2.log)"
+	path_is vf || fail "data path $(cat "$DATA_PATH") after the replace"
+	wait_for "$WAIT_S" has_carrier_here vmb0 || fail "no carrier after the replace"
+	ping -c 2 -w "$WAIT_S" 192.0.2.2 >/dev/null || fail "no ping through the VF after the replace"
+}
+
 # The VF hot-removed under ping: synthetic at once, little loss; rescanned,
 # it joins again and, as the user chose, takes tx back. Without a VF,
 # data_path refuses vf.
@@ -200,7 +214,7 @@ vf_cleanup() {
 	wait_for "$WAIT_S" nic_by_mac "$PEER_MAC" >/dev/null || true
 }
 
-for t in toggle vf_down_up hot_remove rmmod_releases; do
+for t in toggle vf_down_up vf_choice_kept hot_remove rmmod_releases; do
 	run_test "VF: $t" "$t"
 	vf_cleanup
 done
