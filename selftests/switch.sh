@@ -33,7 +33,7 @@ ping_result() {
 		fail "no ping summary: $(tail -n 3 "$PING_OUT")"
 	fi
 	gap=$(awk -F'[][]' '/icmp_seq=/ { t = $2 * 1000; if (n++ && t - p > g) g = t - p; p = t }
-		END { printf "%d", g }' "$PING_OUT")
+		END { printf "%.0f", g }' "$PING_OUT")
 	LOST=$((SENT - got))
 	measured "$1: $LOST of $SENT pings lost (one every 10 ms), longest gap between replies $gap ms"
 }
@@ -68,6 +68,7 @@ refused_without_replace() {
 # garp_watch NETNS DEV FROM_IP: tcpdump on DEV for a gratuitous ARP (the
 # sender's address asked for by itself) from FROM_IP coming in.
 garp_watch() {
+	: >"/tmp/garp-$2.err"
 	ip netns exec "$1" tcpdump -l -n -Q in -i "$2" -c 1 \
 		"arp and arp[14:4] = arp[24:4] and src host $3" >"/tmp/garp-$2" 2>"/tmp/garp-$2.err" &
 	wait_for "$WAIT_S" grep -q "listening on $2" "/tmp/garp-$2.err" ||
@@ -78,9 +79,10 @@ garp_watch() {
 # with a message, the new one gets the settings, nothing the user set
 # changes, the offloads never go away, and the peers hear gratuitous ARPs.
 replace_under_ping() {
-	local before after old=$EP_PID
+	local before after old
 
 	pair_up 4
+	old=$EP_PID
 	ip -n a link set vmb0 mtu 4000
 	ip -n b link set vmb1 mtu 4000
 	ip netns exec a ethtool -L vmb0 combined 2

@@ -24,8 +24,9 @@ nic_by_mac() {	# nic_by_mac MAC: the netdev of this netns with MAC
 	return 1
 }
 
-# No udev in the VM: the NICs' driver is ours to load.
+# No udev in the VM: the NICs' driver and the TAP's are ours to load.
 modprobe e1000 2>/dev/null || true
+modprobe tun
 wait_for 10 nic_by_mac "$PEER_MAC" >/dev/null || true
 if ! nic_by_mac "$VF_MAC" >/dev/null || ! nic_by_mac "$PEER_MAC" >/dev/null; then
 	echo "1..0 # SKIP no NICs with $VF_MAC and $PEER_MAC (tools/vm/run --vf $VF_MAC)"
@@ -95,7 +96,7 @@ ping_done() {
 		fail "no ping summary: $(tail -n 3 "$PING_OUT")"
 	fi
 	gap=$(awk -F'[][]' '/icmp_seq=/ { t = $2 * 1000; if (n++ && t - p > g) g = t - p; p = t }
-		END { printf "%d", g }' "$PING_OUT")
+		END { printf "%.0f", g }' "$PING_OUT")
 	measured "$1: $((sent - got)) of $sent pings lost (one every 10 ms), longest gap between replies $gap ms"
 	[ $((sent - got)) -le "$2" ] || fail "$1: $((sent - got)) of $sent pings lost"
 }
