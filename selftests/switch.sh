@@ -65,11 +65,12 @@ refused_without_replace() {
 	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
-# garp_watch NETNS DEV FROM_IP: tcpdump on DEV for a gratuitous ARP (the
+# garp_watch NETNS DEV FROM_IP: tcpdump (not promiscuous: the settings
+# compared include promiscuity) on DEV for a gratuitous ARP (the
 # sender's address asked for by itself) from FROM_IP coming in.
 garp_watch() {
 	: >"/tmp/garp-$2.err"
-	ip netns exec "$1" tcpdump -l -n -Q in -i "$2" -c 1 \
+	ip netns exec "$1" tcpdump -p -l -n -Q in -i "$2" -c 1 \
 		"arp and arp[14:4] = arp[24:4] and src host $3" >"/tmp/garp-$2" 2>"/tmp/garp-$2.err" &
 	wait_for "$WAIT_S" grep -q "listening on $2" "/tmp/garp-$2.err" ||
 		fail "tcpdump: $(cat "/tmp/garp-$2.err")"
