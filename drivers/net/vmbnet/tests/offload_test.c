@@ -40,9 +40,10 @@ static void vmbnet_offload_hw_features(struct kunit *test)
 	/* Only agreed features: never more than supported. */
 	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL &
 			~(F(MQ) | F(MTU) | F(MAC) | F(STATUS) | F(RSS) |
-			  F(SPEED_DUPLEX)), 0);
-	/* Nothing for a VF yet. */
-	KUNIT_EXPECT_FALSE(test, vmbnet_supported_features() & F(STANDBY));
+			  F(STANDBY) | F(SPEED_DUPLEX)), 0);
+	/* A VF data path (vf.c): offloads none, SET_DATA_PATH. */
+	KUNIT_EXPECT_TRUE(test, vmbnet_supported_features() & F(STANDBY));
+	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(STANDBY)), 0);
 	KUNIT_EXPECT_TRUE(test, vmbnet_supported_features() & F(HOST_TSO4));
 }
 
