@@ -35,6 +35,10 @@ static int vmbnet_init(struct net_device *dev)
 	int err;
 
 	priv->dev = dev;
+	/* The VF's tx locks are taken with ours held (vf.c): ours need a
+	 * lockdep class of their own, as stacked devices' do.
+	 */
+	netdev_lockdep_set_classes(dev);
 	priv->max_queues = min(dev->num_tx_queues, dev->num_rx_queues);
 	priv->queues = kcalloc(priv->max_queues, sizeof(*priv->queues),
 			       GFP_KERNEL);
