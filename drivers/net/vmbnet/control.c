@@ -849,6 +849,7 @@ static void vmbnet_ctl_revert(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 		break;
 	case VMBNET_CFG_RSS:
 		priv->rss = a->rss;
+		priv->want_hash_types = a->rss.hash_types;
 		break;
 	default:
 		break;

@@ -211,6 +211,20 @@ static int vmbnet_set_mac_address(struct net_device *dev, void *p)
 	return err;
 }
 
+/* Promiscuous and allmulti reach the VF too, as netvsc's. Under RTNL. */
+static void vmbnet_change_rx_flags(struct net_device *dev, int change)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct net_device *vf = rtnl_dereference(priv->vf);
+
+	if (!vf)
+		return;
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(vf, dev->flags & IFF_PROMISC ? 1 : -1);
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(vf, dev->flags & IFF_ALLMULTI ? 1 : -1);
+}
+
 /* Called in atomic context: the request waits in the service task. The
  * VF takes the same addresses at once, as netvsc's does.
  */
@@ -280,6 +294,7 @@ static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_change_mtu		= vmbnet_change_mtu,
 	.ndo_set_mac_address	= vmbnet_set_mac_address,
 	.ndo_set_rx_mode	= vmbnet_set_rx_mode,
+	.ndo_change_rx_flags	= vmbnet_change_rx_flags,
 	.ndo_validate_addr	= eth_validate_addr,
 };
 

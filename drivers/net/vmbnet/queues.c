@@ -74,13 +74,27 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 		netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
 	if (up) {
 		netif_carrier_on(priv->dev);
-		/* The endpoint may be a new one, elsewhere: gratuitous ARP and
-		 * unsolicited NA tell the peers, as after a live migration.
+		/* The endpoint may be a new one, elsewhere: the peers are told
+		 * once linkwatch has given the device its qdiscs back.
 		 */
-		if (netif_running(priv->dev))
-			__netdev_notify_peers(priv->dev);
+		priv->notify_peers = true;
 	} else {
 		netif_carrier_off(priv->dev);
+	}
+}
+
+/* Under RTNL, a netdev event of the device's: gratuitous ARP and
+ * unsolicited NA after its carrier came, as after a live migration. Not
+ * sooner: until linkwatch activates the qdiscs they would go nowhere.
+ */
+void vmbnet_carrier_event(struct vmbnet_priv *priv, unsigned long event)
+{
+	struct net_device *dev = priv->dev;
+
+	if ((event == NETDEV_CHANGE || event == NETDEV_UP) &&
+	    priv->notify_peers && netif_running(dev) && netif_carrier_ok(dev)) {
+		priv->notify_peers = false;
+		__netdev_notify_peers(dev);
 	}
 }
 
@@ -270,6 +284,8 @@ static void vmbnet_queue_count_lost(struct vmbnet_queue *q)
 	view = q->rx;
 	rx = vmbnet_ring_frames(&view, U32_MAX);
 
+	/* Their writers are softirqs (stopped now, but lockdep cannot know). */
+	local_bh_disable();
 	u64_stats_update_begin(&q->tx_stats.syncp);
 	u64_stats_add(&q->tx_stats.dropped, tx);
 	u64_stats_add(&q->tx_stats.detach_lost, tx);
@@ -278,6 +294,7 @@ static void vmbnet_queue_count_lost(struct vmbnet_queue *q)
 	u64_stats_add(&q->rx_stats.dropped, rx);
 	u64_stats_add(&q->rx_stats.detach_lost, rx);
 	u64_stats_update_end(&q->rx_stats.syncp);
+	local_bh_enable();
 }
 
 /* Before the endpoint goes: nothing runs on its rings after this. */

@@ -8,6 +8,7 @@
  */
 
 #include <linux/netdevice.h>
+#include <linux/netpoll.h>
 #include <linux/skbuff.h>
 #include <linux/virtio_net.h>
 
@@ -64,11 +65,14 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	bool kick;
 	int err;
 
-	/* The user chose the VF, and it is up: it carries the frame. */
-	if (READ_ONCE(priv->vf_path)) {
+	/* The user chose the VF, and it is up: it carries the frame. Not
+	 * for netpoll (IRQs off: no dev_queue_xmit()), as netvsc; and the
+	 * VF's carrier is looked at here, linkwatch tells us late.
+	 */
+	if (READ_ONCE(priv->vf_path) && !netpoll_tx_running(dev)) {
 		struct net_device *vf = rcu_dereference_bh(priv->vf);
 
-		if (vf)
+		if (vf && netif_running(vf) && netif_carrier_ok(vf))
 			return vmbnet_vf_xmit(priv, vf, skb);
 	}
 	if (unlikely(!READ_ONCE(priv->tx_ready) || READ_ONCE(q->broken) ||

@@ -184,6 +184,11 @@ static int vmbnet_vf_join(struct net_device *dev, struct net_device *vf)
 	}
 	/* No addresses of its own (IPv6 addrconf): it is our lower device. */
 	vf->flags |= IFF_SLAVE;
+	/* What the device receives, the VF must (vmbnet_change_rx_flags()). */
+	if (dev->flags & IFF_PROMISC)
+		dev_set_promiscuity(vf, 1);
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(vf, 1);
 	netdev_hold(vf, &priv->vf_tracker, GFP_KERNEL);
 	rcu_assign_pointer(priv->vf, vf);
 	if (dev->needed_headroom < vf->needed_headroom)
@@ -203,6 +208,14 @@ void vmbnet_vf_release(struct vmbnet_priv *priv)
 		return;
 	WRITE_ONCE(priv->vf_path, false);
 	vmbnet_ctl_update(priv, VMBNET_CFG_DATA_PATH);
+	netif_addr_lock_bh(priv->dev);
+	dev_uc_unsync(vf, priv->dev);
+	dev_mc_unsync(vf, priv->dev);
+	netif_addr_unlock_bh(priv->dev);
+	if (priv->dev->flags & IFF_PROMISC)
+		dev_set_promiscuity(vf, -1);
+	if (priv->dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(vf, -1);
 	/* Waits for the rx_handler's readers: xmit's too (RCU-bh). */
 	netdev_rx_handler_unregister(vf);
 	netdev_upper_dev_unlink(vf, priv->dev);
@@ -211,6 +224,39 @@ void vmbnet_vf_release(struct vmbnet_priv *priv)
 	vf->flags &= ~IFF_SLAVE;
 	netdev_info(priv->dev, "VF %s released\n", vf->name);
 	netdev_put(vf, &priv->vf_tracker);
+}
+
+/* Under RTNL, an event of a vmbnet device: registered after its VF, or
+ * given another MAC (F_MAC, ip link set address), it looks for its VF;
+ * going, it lets go while its address lists are still there to unsync.
+ */
+static void vmbnet_vf_dev_event(struct vmbnet_priv *priv, unsigned long event)
+{
+	struct net_device *dev = priv->dev, *vf = rtnl_dereference(priv->vf);
+
+	vmbnet_carrier_event(priv, event);
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		vmbnet_vf_release(priv);
+		return;
+	case NETDEV_CHANGEADDR:
+		if (vf && !ether_addr_equal(vf->perm_addr, dev->dev_addr) &&
+		    !ether_addr_equal(vf->dev_addr, dev->dev_addr))
+			vmbnet_vf_release(priv);
+		fallthrough;
+	case NETDEV_REGISTER:
+		if (rtnl_dereference(priv->vf))
+			return;
+		for_each_netdev(dev_net(dev), vf)
+			if (vmbnet_vf_candidate(vf) && !netdev_master_upper_dev_get(vf) &&
+			    vmbnet_vf_master_of(vf) == dev) {
+				vmbnet_vf_join(dev, vf);
+				return;
+			}
+		return;
+	default:
+		return;
+	}
 }
 
 /* The VF's master, if vf is a vmbnet device's VF. */
@@ -230,16 +276,8 @@ static int vmbnet_vf_event(struct notifier_block *nb, unsigned long event,
 	struct vmbnet_priv *priv;
 	struct net_device *vf;
 
-	/* A vmbnet device registered after its VF: look for it. */
 	if (vmbnet_is_vmbnet(dev)) {
-		if (event != NETDEV_REGISTER)
-			return NOTIFY_DONE;
-		for_each_netdev(dev_net(dev), vf)
-			if (vmbnet_vf_candidate(vf) && !netdev_master_upper_dev_get(vf) &&
-			    vmbnet_vf_master_of(vf) == dev) {
-				vmbnet_vf_join(dev, vf);
-				break;
-			}
+		vmbnet_vf_dev_event(netdev_priv(dev), event);
 		return NOTIFY_DONE;
 	}
 	if (!vmbnet_vf_candidate(dev))

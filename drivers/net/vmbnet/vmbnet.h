@@ -207,6 +207,7 @@ struct vmbnet_priv {
 	u32 ring_size;			/* ethtool -G: for the next attach */
 	bool running;			/* endpoint attached: NAPI serves its rings */
 	bool tx_ready;			/* running and agreed: xmit may send */
+	bool notify_peers;		/* carrier came: tell them (queues.c) */
 	unsigned long events;		/* VMBNET_EV_* */
 	struct delayed_work service;
 	struct vmbnet_ctl ctl;
@@ -261,6 +262,7 @@ void vmbnet_queues_start(struct vmbnet_priv *priv);
 void vmbnet_queues_detach(struct vmbnet_priv *priv);
 void vmbnet_queues_release(struct vmbnet_priv *priv);
 void vmbnet_carrier_update(struct vmbnet_priv *priv);
+void vmbnet_carrier_event(struct vmbnet_priv *priv, unsigned long event);
 
 /* control.c: the control protocol's driver side. */
 void vmbnet_ctl_init(struct vmbnet_priv *priv);
