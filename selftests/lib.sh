@@ -198,6 +198,33 @@ iperf_server() {
 		fail "iperf3 -s does not listen in ${ns:-the init netns}"
 }
 
+# A ping every 10 ms in the background, each reply with its time (-D):
+# ping_start NETNS ADDR COUNT (NETNS "" for this one) returns once replies
+# come; ping_result WHAT waits for the rest, sets LOST and SENT and reports
+# them as measured, with the longest gap between two replies.
+PING_OUT=/tmp/vmbnet-ping
+ping_start() {
+	in_netns "$1" ping -D -n -i 0.01 -W 1 -c "$3" "$2" >"$PING_OUT" 2>&1 &
+	PING_PID=$!
+	wait_for "$WAIT_S" eval "[ \$(grep -c icmp_seq= $PING_OUT) -ge 20 ]" ||
+		fail "no ping replies: $(tail -n 3 "$PING_OUT")"
+}
+
+ping_result() {
+	local got gap
+
+	wait "$PING_PID" || true
+	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_OUT")
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_OUT")
+	if [ -z "$SENT" ] || [ -z "$got" ]; then
+		fail "no ping summary: $(tail -n 3 "$PING_OUT")"
+	fi
+	gap=$(awk -F'[][]' '/icmp_seq=/ { t = $2 * 1000; if (n++ && t - p > g) g = t - p; p = t }
+		END { printf "%.0f", g }' "$PING_OUT")
+	LOST=$((SENT - got))
+	measured "$1: $LOST of $SENT pings lost (one every 10 ms), longest gap between replies $gap ms"
+}
+
 # dmesg_count TEXT: kernel log lines containing TEXT. Taken before and
 # after an action, it tells the action's lines from any earlier test's.
 dmesg_count() {

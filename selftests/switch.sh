@@ -10,33 +10,6 @@ require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
 
 EP2_LOG=/tmp/vmbnet-endpoint2.log
-PING_OUT=/tmp/switch-ping
-
-# ping_start COUNT: pings b from a every 10 ms, in the background, each
-# reply with its time (-D), into PING_OUT.
-ping_start() {
-	ip netns exec a ping -D -n -i 0.01 -W 1 -c "$1" 192.0.2.2 >"$PING_OUT" 2>&1 &
-	PING_PID=$!
-	wait_for "$WAIT_S" eval "[ \$(grep -c icmp_seq= $PING_OUT) -ge 20 ]" ||
-		fail "no ping replies before the switch: $(tail -n 3 "$PING_OUT")"
-}
-
-# ping_result WHAT: waits for the pings; sets LOST and SENT, and logs them
-# as measured with the gap: the longest time between two replies.
-ping_result() {
-	local got gap
-
-	wait "$PING_PID" || true
-	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_OUT")
-	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_OUT")
-	if [ -z "$SENT" ] || [ -z "$got" ]; then
-		fail "no ping summary: $(tail -n 3 "$PING_OUT")"
-	fi
-	gap=$(awk -F'[][]' '/icmp_seq=/ { t = $2 * 1000; if (n++ && t - p > g) g = t - p; p = t }
-		END { printf "%.0f", g }' "$PING_OUT")
-	LOST=$((SENT - got))
-	measured "$1: $LOST of $SENT pings lost (one every 10 ms), longest gap between replies $gap ms"
-}
 
 # settings NETNS DEV: what the user set that a switch must keep.
 settings() {
@@ -94,7 +67,7 @@ replace_under_ping() {
 	before=$(settings a vmb0)
 	garp_watch b vmb1 192.0.2.1
 	garp_watch a vmb0 192.0.2.2
-	ping_start 600
+	ping_start a 192.0.2.2 600
 	vmbnet-endpoint --log --replace pair vmb0@a vmb1@b >"$EP2_LOG" 2>&1 &
 	EP_PID=$!
 	wait_for "$WAIT_S" eval "! kill -0 $old 2>/dev/null" || fail "the replaced endpoint still runs"
@@ -125,7 +98,7 @@ kill_and_restart() {
 
 	pair_up 2
 	before=$(settings a vmb0)
-	ping_start 600
+	ping_start a 192.0.2.2 600
 	kill -9 "$EP_PID"
 	wait "$EP_PID" 2>/dev/null || true
 	start_endpoint pair vmb0@a vmb1@b

@@ -11,7 +11,6 @@ modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP
 
 VF_MAC=${VMBNET_VF_MAC:-52:54:00:00:00:10}
 PEER_MAC=${VF_MAC%:*}:$(printf '%02x' $(((0x${VF_MAC##*:} + 1) & 0xff)))
-PING_OUT=/tmp/vf-ping
 DATA_PATH=/sys/class/net/vmb0/vmbnet/data_path
 
 nic_by_mac() {	# nic_by_mac MAC: the netdev of this netns with MAC
@@ -77,28 +76,10 @@ ethstat_here() {	# ethstat_here DEV NAME
 	ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2 }'
 }
 
-# ping_start COUNT / ping_done WHAT LIMIT: pings every 10 ms in the
-# background; at most LIMIT of them lost (measured, with the longest gap).
-ping_start() {
-	ping -D -n -i 0.01 -W 1 -c "$1" 192.0.2.2 >"$PING_OUT" 2>&1 &
-	PING_PID=$!
-	wait_for "$WAIT_S" eval "[ \$(grep -c icmp_seq= $PING_OUT) -ge 20 ]" ||
-		fail "no ping replies: $(tail -n 3 "$PING_OUT")"
-}
-
+# ping_done WHAT LIMIT: at most LIMIT pings lost (ping_start, lib.sh).
 ping_done() {
-	local sent got gap
-
-	wait "$PING_PID" || true
-	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_OUT")
-	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_OUT")
-	if [ -z "$sent" ] || [ -z "$got" ]; then
-		fail "no ping summary: $(tail -n 3 "$PING_OUT")"
-	fi
-	gap=$(awk -F'[][]' '/icmp_seq=/ { t = $2 * 1000; if (n++ && t - p > g) g = t - p; p = t }
-		END { printf "%.0f", g }' "$PING_OUT")
-	measured "$1: $((sent - got)) of $sent pings lost (one every 10 ms), longest gap between replies $gap ms"
-	[ $((sent - got)) -le "$2" ] || fail "$1: $((sent - got)) of $sent pings lost"
+	ping_result "$1"
+	[ "$LOST" -le "$2" ] || fail "$1: $LOST of $SENT pings lost"
 }
 
 # data_path moves tx to the VF and back; the endpoint hears of it; the
@@ -122,7 +103,7 @@ toggle() {
 	[ "$(cat /sys/class/net/vmb0/statistics/tx_packets)" -ge "$(ethstat_here vmb0 vf_tx_packets)" ] ||
 		fail "tx_packets leaves out the VF's"
 
-	ping_start 600
+	ping_start "" 192.0.2.2 600
 	mark=$(log_lines)
 	echo synthetic >"$DATA_PATH"
 	expect_logged 'vmb0: SET_DATA_PATH seq=[0-9]+ path=synthetic' "$mark"
@@ -180,7 +161,7 @@ hot_remove() {
 	echo vf >"$DATA_PATH"
 	wait_for "$WAIT_S" path_is vf || fail "data path stays $(cat "$DATA_PATH")"
 	pci=$(vf_pci)
-	ping_start 500
+	ping_start "" 192.0.2.2 500
 	echo 1 >"/sys/bus/pci/devices/$pci/remove"
 	path_is synthetic || fail "still $(cat "$DATA_PATH") without the VF"
 	ping_done "VF hot-removed" 50
