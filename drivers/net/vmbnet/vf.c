@@ -208,10 +208,9 @@ void vmbnet_vf_release(struct vmbnet_priv *priv)
 		return;
 	WRITE_ONCE(priv->vf_path, false);
 	vmbnet_ctl_update(priv, VMBNET_CFG_DATA_PATH);
-	netif_addr_lock_bh(priv->dev);
+	/* They take both address locks themselves. */
 	dev_uc_unsync(vf, priv->dev);
 	dev_mc_unsync(vf, priv->dev);
-	netif_addr_unlock_bh(priv->dev);
 	if (priv->dev->flags & IFF_PROMISC)
 		dev_set_promiscuity(vf, -1);
 	if (priv->dev->flags & IFF_ALLMULTI)
