@@ -240,6 +240,10 @@ bql_unlimited() {
 		[ ! -e \$f ] || echo 16777216 >\$f; done"
 }
 
+carrier_changes() {	# carrier_changes NETNS DEV: ups and downs so far
+	ip netns exec "$1" cat "/sys/class/net/$2/carrier_changes"
+}
+
 carrier() {	# carrier NETNS DEV: prints 0 or 1
 	ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null
 }

@@ -53,7 +53,7 @@ garp_watch() {
 # with a message, the new one gets the settings, nothing the user set
 # changes, the offloads never go away, and the peers hear gratuitous ARPs.
 replace_under_ping() {
-	local before after old
+	local before after old flaps
 
 	pair_up 4
 	old=$EP_PID
@@ -65,6 +65,7 @@ replace_under_ping() {
 	ip -n a route add 198.51.100.0/24 via 192.0.2.2 dev vmb0
 	ip -n a addr add 192.0.2.11/24 dev vmb0
 	before=$(settings a vmb0)
+	flaps=$(carrier_changes a vmb0)
 	garp_watch b vmb1 192.0.2.1
 	garp_watch a vmb0 192.0.2.2
 	ping_start a 192.0.2.2 600
@@ -74,17 +75,20 @@ replace_under_ping() {
 	grep -q "device taken over or deleted; stopping" "$EP_LOG" ||
 		fail "the replaced endpoint did not say why it stopped: $(tail -n 3 "$EP_LOG")"
 	ping_result "replace"
-	# Target: under 1% (about 40 ms); TCG is slower than hardware.
-	[ "$LOST" -le $((SENT / 10)) ] || fail "$LOST of $SENT pings lost across the replace"
+	# The carrier is held and frames wait in the qdisc and the endpoint
+	# meanwhile: only those in flight in the old rings can be lost.
+	[ "$LOST" -le $((SENT / 100)) ] || fail "$LOST of $SENT pings lost across the replace"
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier after the replace"
+	expect_eq "vmb0's carrier changes" "$flaps" "$(carrier_changes a vmb0)"
 	after=$(settings a vmb0)
 	[ "$before" = "$after" ] || fail "settings changed: $(diff <(echo "$before") <(echo "$after"))"
 	grep -Eq 'vmb0@a: SET_MTU seq=[0-9]+ mtu=4000' "$EP2_LOG" || fail "the new endpoint was not given MTU 4000"
 	grep -Eq 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2' "$EP2_LOG" || fail "the new endpoint was not given 2 queues"
 	ip netns exec a ping -c 1 -W "$WAIT_S" 192.0.2.2
 	ip netns exec a ip route get 198.51.100.7 | grep -q "via 192.0.2.2 dev vmb0"
-	# Each device announces itself when its carrier comes; the endpoint
-	# delivers what the later one sends (the other has agreed by then).
+	# Each device announces itself once the new endpoint agreed (its
+	# carrier held meanwhile); the endpoint holds what the first one sends
+	# until the other has agreed too.
 	wait_for "$WAIT_S" eval "[ -s /tmp/garp-vmb1 ] || [ -s /tmp/garp-vmb0 ]" ||
 		fail "no gratuitous ARP reached either peer"
 	cat /tmp/garp-vmb1 /tmp/garp-vmb0

@@ -17,6 +17,9 @@
 /* poll() timeouts: idle, and waiting for room in a ring another thread polls. */
 #define EP_IDLE_MS	200
 #define EP_BLOCKED_MS	1
+/* Frames kept for a device that has not agreed yet, and for how long. */
+#define EP_HOLD_FRAMES	256
+#define EP_HOLD_MS	1000
 /* pair mode has two devices, every other mode one. */
 #define EP_MAX_DEVS	2
 

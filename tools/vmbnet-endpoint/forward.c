@@ -15,10 +15,22 @@
 
 #include "endpoint.h"
 
+/* A frame for a device that has not agreed yet (a new endpoint's first
+ * moments, as after a replace): kept, not dropped, for a while.
+ */
+struct fwd_held {
+	struct virtio_net_hdr_v1 hdr;
+	uint64_t since_ns;
+	uint32_t len;
+	uint8_t data[];
+};
+
 struct fwd_flow {
 	struct vmbnet_queue *src;	/* read what this device queue sent */
 	struct ep_dev *dst;		/* to this device; NULL: drop */
 	bool blocked;			/* a frame or an answer waits for room */
+	struct fwd_held *held[EP_HOLD_FRAMES];	/* for dst, oldest first */
+	unsigned int nheld;
 };
 
 struct fwd_thread {
@@ -81,16 +93,71 @@ void ep_polled(struct vmbnet_queue *q, short revents, struct ep_counters *ctr)
 	}
 }
 
+/* Keep a frame for dst until it agrees; a full hold drops it. */
+static void fwd_hold(struct fwd_flow *fl, const struct vmbnet_frame *f,
+		     struct ep_counters *ctr)
+{
+	struct fwd_held *h = NULL;
+
+	if (fl->nheld < EP_HOLD_FRAMES)
+		h = malloc(sizeof(*h) + f->len);
+	if (!h) {
+		ctr->dropped++;
+		return;
+	}
+	h->hdr = f->hdr;
+	h->since_ns = ep_now_ns();
+	h->len = f->len;
+	memcpy(h->data, f->data, f->len);
+	fl->held[fl->nheld++] = h;
+}
+
+/*
+ * The frames held for dst: delivered in order once it agreed, dropped once
+ * older than EP_HOLD_MS. Returns -ENOSPC if some must wait for room.
+ */
+static int fwd_release_held(struct fwd_flow *fl, bool ready, uint64_t *dirty,
+			    struct ep_counters *ctr)
+{
+	uint64_t now = ep_now_ns();
+	unsigned int i = 0;
+	int err = 0;
+
+	for (; i < fl->nheld; i++) {
+		struct fwd_held *h = fl->held[i];
+
+		if (now - h->since_ns > EP_HOLD_MS * 1000000ULL) {
+			ctr->dropped++;
+		} else if (!ready) {
+			break;
+		} else {
+			err = ep_deliver(fl->dst, &h->hdr, h->data, h->len, dirty, ctr);
+			if (err)
+				break;
+		}
+		free(h);
+	}
+	fl->nheld -= i;
+	memmove(fl->held, fl->held + i, fl->nheld * sizeof(fl->held[0]));
+	return err;
+}
+
 /* Move what src's device sent into dst's device, up to a batch. */
 static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 {
 	struct vmbnet_frame f;
 	uint64_t dirty = 0;
 	unsigned int n = 0;
+	bool ready;
 	int err = 0;
 
-	while (n < EP_BATCH && !(err = vmbnet_recv(fl->src, &f))) {
-		if (fl->dst) {
+	ready = fl->dst && vmbnet_dev_ready(&fl->dst->ep);
+	if (fl->nheld)
+		err = fwd_release_held(fl, ready, &dirty, ctr);
+	while (!err && n < EP_BATCH && !(err = vmbnet_recv(fl->src, &f))) {
+		if (fl->dst && (!ready || fl->nheld)) {
+			fwd_hold(fl, &f, ctr);
+		} else if (fl->dst) {
 			/* No room: leave it in place, it comes again. */
 			err = ep_deliver(fl->dst, &f.hdr, f.data, f.len, &dirty, ctr);
 			if (err)
@@ -102,7 +169,8 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 		vmbnet_recv_next(fl->src);
 		n++;
 	}
-	fl->blocked = err == -ENOSPC;
+	/* Held frames are looked at again soon, as a blocked flow. */
+	fl->blocked = err == -ENOSPC || fl->nheld;
 	/* One release per batch, one flush per queue written: a kick each. */
 	vmbnet_release(fl->src);
 	if (fl->dst)
@@ -201,8 +269,16 @@ void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode)
 		ep_thread_start(&threads[i].tid, fwd_thread, &threads[i]);
 	ep_session_wait(NULL);
 	for (i = 0; i < nthreads; i++) {
-		pthread_join(threads[i].tid, NULL);
-		ep_add_counters(&threads[i].ctr);
+		struct fwd_thread *t = &threads[i];
+
+		pthread_join(t->tid, NULL);
+		/* What the devices never agreed to take is lost. */
+		for (d = 0; d < t->nflows; d++)
+			while (t->flows[d].nheld) {
+				free(t->flows[d].held[--t->flows[d].nheld]);
+				t->ctr.dropped++;
+			}
+		ep_add_counters(&t->ctr);
 	}
 	free(threads);
 }

@@ -729,7 +729,7 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 		return vmbnet_ctl_fail(priv, "cannot use the queues it offers");
 
 	WRITE_ONCE(ctl->state, VMBNET_CTL_READY);
-	WRITE_ONCE(priv->tx_ready, priv->running);
+	vmbnet_tx_set_ready(priv, priv->running);
 	netif_info(priv, probe, dev, "endpoint agreed: version %u, features %#llx, %u queues, MTU %u-%u\n",
 		   vmbnet_ctl_version(o), features, priv->num_queues, dev->min_mtu, dev->max_mtu);
 

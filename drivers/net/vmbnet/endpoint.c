@@ -249,5 +249,6 @@ void vmbnet_service(struct work_struct *work)
 		vmbnet_queues_update(priv);
 	vmbnet_vf_service(priv);
 	vmbnet_ctl_service(priv);
+	vmbnet_carrier_hold_check(priv);
 	rtnl_unlock();
 }

@@ -55,32 +55,75 @@ static unsigned int vmbnet_queues_target(const struct vmbnet_priv *priv,
 	return max(1U, n);
 }
 
-/* Carrier: an endpoint that agreed and says its link is up. */
+/* Carrier: an endpoint that agreed and says its link is up. When one goes
+ * with the carrier up, the carrier is held for the next one (a replace, a
+ * restart) until it agrees or VMBNET_HOLD_MS pass: the stack keeps its
+ * neighbours and the qdiscs hold the frames (the tx queues are stopped)
+ * instead of dropping them.
+ */
 void vmbnet_carrier_update(struct vmbnet_priv *priv)
 {
-	bool up;
+	struct net_device *dev = priv->dev;
+	bool agreed, up;
 
 	ASSERT_RTNL();
 	spin_lock_bh(&priv->ctl.lock);
-	up = priv->running && priv->ctl.state == VMBNET_CTL_READY &&
-	     priv->ctl.link_up;
+	agreed = priv->running && priv->ctl.state == VMBNET_CTL_READY;
+	up = priv->ctl.link_up;
 	spin_unlock_bh(&priv->ctl.lock);
-	up &= !vmbnet_ctl_pushing(priv);
+	agreed &= !vmbnet_ctl_pushing(priv);
+	up &= agreed;
 
-	if (up == netif_carrier_ok(priv->dev))
+	if (priv->hold_until) {
+		if (!agreed && time_before(jiffies, priv->hold_until))
+			return;
+		priv->hold_until = 0;
+		/* Held across the switch: no carrier event tells the peers. */
+		if (up && netif_carrier_ok(dev)) {
+			netif_info(priv, link, dev, "link held across the endpoint switch\n");
+			if (netif_running(dev))
+				__netdev_notify_peers(dev);
+			return;
+		}
+	}
+	if (up == netif_carrier_ok(dev))
 		return;
 	/* The endpoint flaps the link at will: the log is not its to fill. */
 	if (net_ratelimit())
-		netif_info(priv, link, priv->dev, "link %s\n", up ? "up" : "down");
+		netif_info(priv, link, dev, "link %s\n", up ? "up" : "down");
 	if (up) {
-		netif_carrier_on(priv->dev);
+		netif_carrier_on(dev);
 		/* The endpoint may be a new one, elsewhere: the peers are told
 		 * once linkwatch has given the device its qdiscs back.
 		 */
 		priv->notify_peers = true;
 	} else {
-		netif_carrier_off(priv->dev);
+		netif_carrier_off(dev);
 	}
+}
+
+/* Service task: a held carrier whose time ran out goes. */
+void vmbnet_carrier_hold_check(struct vmbnet_priv *priv)
+{
+	if (!priv->hold_until)
+		return;
+	if (time_before(jiffies, priv->hold_until))
+		schedule_delayed_work(&priv->service,
+				      priv->hold_until - jiffies);
+	else
+		vmbnet_carrier_update(priv);
+}
+
+/* Tx queues are awake only while frames can go; stopped, they leave the
+ * frames in the qdisc. Callers make sure no xmit runs, or hold RTNL.
+ */
+void vmbnet_tx_set_ready(struct vmbnet_priv *priv, bool ready)
+{
+	WRITE_ONCE(priv->tx_ready, ready);
+	if (ready)
+		netif_tx_wake_all_queues(priv->dev);
+	else
+		netif_tx_stop_all_queues(priv->dev);
 }
 
 /* Under RTNL, a netdev event of the device's: gratuitous ARP and
@@ -113,8 +156,7 @@ static void vmbnet_start(struct vmbnet_priv *priv)
 	}
 	priv->running = true;
 	/* Frames go out only once the endpoint agreed (see control.c). */
-	WRITE_ONCE(priv->tx_ready, vmbnet_ready(priv));
-	netif_tx_start_all_queues(priv->dev);
+	vmbnet_tx_set_ready(priv, vmbnet_ready(priv));
 	vmbnet_carrier_update(priv);
 }
 
@@ -127,7 +169,6 @@ static void vmbnet_stop(struct vmbnet_priv *priv)
 
 	priv->running = false;
 	WRITE_ONCE(priv->tx_ready, false);
-	vmbnet_carrier_update(priv);
 	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
 	netif_tx_disable(priv->dev);
 	for (i = 0; i < priv->num_queues; i++)
@@ -297,12 +338,21 @@ static void vmbnet_queue_count_lost(struct vmbnet_queue *q)
 	local_bh_enable();
 }
 
-/* Before the endpoint goes: nothing runs on its rings after this. */
+/* Before the endpoint goes: nothing runs on its rings after this. A
+ * device that stays holds its carrier for the next endpoint.
+ */
 void vmbnet_queues_detach(struct vmbnet_priv *priv)
 {
 	unsigned int i;
 
+	if (netif_carrier_ok(priv->dev) &&
+	    priv->dev->reg_state == NETREG_REGISTERED && !priv->hold_until) {
+		priv->hold_until = (jiffies + msecs_to_jiffies(VMBNET_HOLD_MS)) ?: 1;
+		schedule_delayed_work(&priv->service,
+				      msecs_to_jiffies(VMBNET_HOLD_MS));
+	}
 	vmbnet_stop(priv);
+	vmbnet_carrier_update(priv);
 	for (i = 0; i < priv->ep_queues; i++)
 		vmbnet_queue_count_lost(&priv->queues[i]);
 }

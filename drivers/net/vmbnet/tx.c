@@ -149,7 +149,9 @@ bool vmbnet_tx_complete(struct vmbnet_queue *q)
 	vmbnet_ring_set_pending(&q->tx, 0);
 	if (bytes)
 		netdev_tx_completed_queue(txq, 0, bytes);
-	if (netif_tx_queue_stopped(txq) && free >= q->priv->tx_thresh)
+	/* Not before the endpoint agreed: until then, frames wait. */
+	if (netif_tx_queue_stopped(txq) && free >= q->priv->tx_thresh &&
+	    READ_ONCE(q->priv->tx_ready))
 		netif_tx_wake_queue(txq);
 	return netif_xmit_stopped(txq) && vmbnet_tx_want_signal(q, txq, free);
 }

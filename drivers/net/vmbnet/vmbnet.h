@@ -28,6 +28,10 @@
 #define VMBNET_CTL_BUDGET_MS	1000
 /* A request unanswered this long is logged: later settings wait for it. */
 #define VMBNET_CTL_WARN_MS	5000
+/* How long a carrier outlives its endpoint, for the next one to agree: no
+ * longer than linkwatch may itself take to report a carrier loss.
+ */
+#define VMBNET_HOLD_MS		1000
 
 struct netlink_ext_ack;
 struct nlattr;
@@ -208,6 +212,7 @@ struct vmbnet_priv {
 	bool running;			/* endpoint attached: NAPI serves its rings */
 	bool tx_ready;			/* running and agreed: xmit may send */
 	bool notify_peers;		/* carrier came: tell them (queues.c) */
+	unsigned long hold_until;	/* jiffies: carrier held for an endpoint */
 	unsigned long events;		/* VMBNET_EV_* */
 	struct delayed_work service;
 	struct vmbnet_ctl ctl;
@@ -262,6 +267,8 @@ void vmbnet_queues_start(struct vmbnet_priv *priv);
 void vmbnet_queues_detach(struct vmbnet_priv *priv);
 void vmbnet_queues_release(struct vmbnet_priv *priv);
 void vmbnet_carrier_update(struct vmbnet_priv *priv);
+void vmbnet_carrier_hold_check(struct vmbnet_priv *priv);
+void vmbnet_tx_set_ready(struct vmbnet_priv *priv, bool ready);
 void vmbnet_carrier_event(struct vmbnet_priv *priv, unsigned long event);
 
 /* control.c: the control protocol's driver side. */

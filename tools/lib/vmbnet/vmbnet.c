@@ -550,6 +550,7 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		/* Negotiation starts again; settings stay until replaced. */
 		st->offered = false;
 		st->accepted = false;
+		st->state_set = false;
 		st->version = 0;
 		st->features = 0;
 		break;
@@ -581,6 +582,7 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		break;
 	case VMBNET_MSG_SET_STATE:
 		st->up = v;
+		st->state_set = true;
 		break;
 	case VMBNET_MSG_SET_DATA_PATH:
 		st->vf = v;
@@ -876,6 +878,18 @@ bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 		pass = rx_filter_match(&ep->state, dst);
 	} while (state_read_retry(ep, seq));
 	return pass;
+}
+
+bool vmbnet_dev_ready(const struct vmbnet_endpoint *ep)
+{
+	uint32_t seq;
+	bool ready;
+
+	do {
+		seq = state_read_begin(ep);
+		ready = ep->state.state_set;
+	} while (state_read_retry(ep, seq));
+	return ready;
 }
 
 bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep)

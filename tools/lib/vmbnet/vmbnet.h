@@ -126,6 +126,7 @@ struct vmbnet_dev_state {
 	uint32_t mtu;			/* last SET_MTU, 0 before */
 	unsigned int queues;		/* in use: last SET_QUEUES, else all attached */
 	bool up;			/* SET_STATE */
+	bool state_set;			/* SET_STATE since the INIT: agreed */
 	bool vf;			/* SET_DATA_PATH */
 	bool rss_set;
 	uint32_t rss_hash_types;
@@ -250,6 +251,12 @@ unsigned int vmbnet_rss_queue(const struct vmbnet_endpoint *ep, const void *fram
 /* Whether the device's rx filter takes a frame about to be sent to it. */
 bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 			   uint32_t len);
+/*
+ * Whether the driver agreed and pushed its settings (a SET_STATE since its
+ * INIT). It drops frames that come before it agreed: a forwarder holds
+ * them until this says yes.
+ */
+bool vmbnet_dev_ready(const struct vmbnet_endpoint *ep);
 /*
  * Whether the driver moved the data path to its VF (SET_DATA_PATH, with
  * VMBNET_F_STANDBY): its frames then go the VF's way, not through the rings.

@@ -430,6 +430,7 @@ static void vmbnet_transport_channel_life(struct kunit *test)
 	struct vmbnet_priv *priv;
 	struct net_device *dev;
 	struct rtnl_link_stats64 s;
+	unsigned long held;
 	unsigned int q;
 	u64 dropped;
 	int err;
@@ -504,10 +505,17 @@ static void vmbnet_transport_channel_life(struct kunit *test)
 	/* Rescinded under traffic, from hard IRQ's kin: atomic context. */
 	for (q = 0; q < HOST_QUEUES; q++)
 		send_frames(test, h, q, 50);
+	held = jiffies;
 	local_irq_disable();
 	vmbnet_hv_rescind(&h->hd);
 	local_irq_enable();
+	/* The carrier waits a while for the next endpoint, tx held. */
 	KUNIT_EXPECT_TRUE(test, wait_ms(carrier_is, h, 0));
+	KUNIT_EXPECT_TRUE_MSG(test, time_after_eq(jiffies, held +
+				msecs_to_jiffies(VMBNET_HOLD_MS)),
+			      "carrier gone %u ms after the rescind",
+			      jiffies_to_msecs(jiffies - held));
+	KUNIT_EXPECT_TRUE(test, netif_xmit_stopped(netdev_get_tx_queue(dev, 0)));
 	rtnl_lock();
 	KUNIT_EXPECT_NULL(test, rtnl_dereference(priv->ep));
 	rtnl_unlock();
