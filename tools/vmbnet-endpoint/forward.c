@@ -125,16 +125,15 @@ static int fwd_release_held(struct fwd_flow *fl, bool ready, uint64_t *dirty,
 
 	for (; i < fl->nheld; i++) {
 		struct fwd_held *h = fl->held[i];
+		bool stale = now - h->since_ns > EP_HOLD_MS * 1000000ULL;
 
-		if (now - h->since_ns > EP_HOLD_MS * 1000000ULL) {
-			ctr->dropped++;
-		} else if (!ready) {
+		if (!stale && !ready)
 			break;
-		} else {
+		if (!stale)
 			err = ep_deliver(fl->dst, &h->hdr, h->data, h->len, dirty, ctr);
-			if (err)
-				break;
-		}
+		if (err)
+			break;
+		ctr->dropped += stale;
 		free(h);
 	}
 	fl->nheld -= i;

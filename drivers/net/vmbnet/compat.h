@@ -4,6 +4,7 @@
 #define _VMBNET_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/netdevice.h>
 #include <linux/virtio_net.h>
 
 /* UDP_L4 in virtio_net_hdr_{from,to}_skb() arrived in 6.2: before that USO
@@ -48,6 +49,17 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
  * (6.8). VMBNET_HAVE_RXFH_FIELDS: flow hash fields out of get/set_rxnfc
  * into ops of their own (6.17, and backported to Debian's 6.12).
  */
+
+/* Each queue's NAPI for netdev netlink (queue-get), 6.8. */
+#ifndef VMBNET_HAVE_QUEUE_NAPI
+#define NETDEV_QUEUE_TYPE_RX	0
+#define NETDEV_QUEUE_TYPE_TX	1
+static inline void netif_queue_set_napi(struct net_device *dev,
+					unsigned int queue_index, int type,
+					struct napi_struct *napi)
+{
+}
+#endif
 
 /* hv_vmbus exports it for uio_hv_generic, whose rescind callback vmbnet_hv
  * shares, but declares it only in its private header (6.1 and 6.12 alike).

@@ -640,7 +640,7 @@ static void vmbnet_ctl_fail(struct vmbnet_priv *priv, const char *why)
 }
 
 /* The highest version both sides speak, or 0. */
-VISIBLE_IF_KUNIT u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
+u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o)
 {
 	u32 max = min_t(u32, VMBNET_PROTO_VERSION_MAX, le32_to_cpu(o->version_max));
 	u32 min = max_t(u32, VMBNET_PROTO_VERSION_MIN, le32_to_cpu(o->version_min));

@@ -36,11 +36,33 @@ static void vmbnet_get_drvinfo(struct net_device *dev,
 			       struct ethtool_drvinfo *info)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
+	struct vmbnet_endpoint *ep;
+	u32 version;
 
 	strscpy(info->driver, VMBNET_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, VMBNET_DRV_VERSION, sizeof(info->version));
 	snprintf(info->bus_info, sizeof(info->bus_info), "%s.%d",
 		 VMBNET_DRV_NAME, priv->id);
+	/* A virtual device's "firmware" is its endpoint: its kind and the
+	 * protocol version agreed with it ("user v1"), or "none".
+	 */
+	rcu_read_lock();
+	ep = rcu_dereference(priv->ep);
+	if (ep) {
+		spin_lock_bh(&priv->ctl.lock);
+		version = vmbnet_ready(priv) ?
+			  vmbnet_ctl_version(&priv->ctl.offer) : 0;
+		spin_unlock_bh(&priv->ctl.lock);
+		if (version)
+			snprintf(info->fw_version, sizeof(info->fw_version),
+				 "%s v%u", ep->ops->name, version);
+		else
+			snprintf(info->fw_version, sizeof(info->fw_version),
+				 "%s (not agreed)", ep->ops->name);
+	} else {
+		strscpy(info->fw_version, "none", sizeof(info->fw_version));
+	}
+	rcu_read_unlock();
 }
 
 static int vmbnet_get_sset_count(struct net_device *dev, int sset)
@@ -404,6 +426,7 @@ static int vmbnet_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 const struct ethtool_ops vmbnet_ethtool_ops = {
 	.get_drvinfo		= vmbnet_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
+	.get_ts_info		= ethtool_op_get_ts_info,
 	.get_link_ksettings	= vmbnet_get_link_ksettings,
 	.get_msglevel		= vmbnet_get_msglevel,
 	.set_msglevel		= vmbnet_set_msglevel,

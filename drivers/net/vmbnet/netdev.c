@@ -311,6 +311,7 @@ static void vmbnet_setup(struct net_device *dev)
 	/* Frames are copied into the ring, so any skb layout will do. */
 	dev->features = NETIF_F_SG | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST;
 	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;
+	dev->vlan_features = dev->features;
 }
 
 /* Offloads follow the endpoint's features; the user's choices stay. */
@@ -320,6 +321,10 @@ void vmbnet_update_features(struct vmbnet_priv *priv)
 
 	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST |
 			   vmbnet_hw_features(priv->features);
+	/* Tags are in the frame the endpoint gets: VLANs on top keep the
+	 * offloads (the stack still checks them per skb: features_check).
+	 */
+	dev->vlan_features = dev->hw_features | NETIF_F_HIGHDMA;
 	netdev_update_features(dev);
 }
 

@@ -7,6 +7,7 @@
  */
 
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -120,19 +121,36 @@ int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_check);
 
-/* After eth_type_trans(): a GSO frame's network protocol matches its type. */
+/* After eth_type_trans(): a GSO frame's network protocol (inside its VLAN
+ * tags, if any) matches its type.
+ */
 bool vmbnet_rx_gso_proto_ok(const struct sk_buff *skb, u8 gso_type)
 {
-	switch (gso_type) {
-	case VIRTIO_NET_HDR_GSO_NONE:
+	__be16 proto = skb->protocol;
+	unsigned int depth = 0;
+
+	if (gso_type == VIRTIO_NET_HDR_GSO_NONE)
 		return true;
+	/* The tags are at skb->data now, which vlan_get_protocol() does
+	 * not expect.
+	 */
+	while (eth_type_vlan(proto)) {
+		struct vlan_hdr _vh;
+		const struct vlan_hdr *vh;
+
+		vh = skb_header_pointer(skb, depth, sizeof(_vh), &_vh);
+		if (!vh || depth >= VLAN_MAX_DEPTH * VLAN_HLEN)
+			return false;
+		proto = vh->h_vlan_encapsulated_proto;
+		depth += VLAN_HLEN;
+	}
+	switch (gso_type) {
 	case VIRTIO_NET_HDR_GSO_TCPV4:
-		return skb->protocol == htons(ETH_P_IP);
+		return proto == htons(ETH_P_IP);
 	case VIRTIO_NET_HDR_GSO_TCPV6:
-		return skb->protocol == htons(ETH_P_IPV6);
+		return proto == htons(ETH_P_IPV6);
 	default:
-		return skb->protocol == htons(ETH_P_IP) ||
-		       skb->protocol == htons(ETH_P_IPV6);
+		return proto == htons(ETH_P_IP) || proto == htons(ETH_P_IPV6);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_gso_proto_ok);

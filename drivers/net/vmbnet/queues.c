@@ -57,25 +57,27 @@ static unsigned int vmbnet_queues_target(const struct vmbnet_priv *priv,
 
 /* Carrier: an endpoint that agreed and says its link is up. When one goes
  * with the carrier up, the carrier is held for the next one (a replace, a
- * restart) until it agrees or VMBNET_HOLD_MS pass: the stack keeps its
- * neighbours and the qdiscs hold the frames (the tx queues are stopped)
- * instead of dropping them.
+ * restart): VMBNET_HOLD_MS for it to come, then as long as the protocol
+ * waits for an endpoint (VMBNET_CTL_WARN_MS) for it to agree, unless it
+ * fails. The stack keeps its neighbours meanwhile, and the qdiscs hold
+ * the frames (the tx queues are stopped) instead of dropping them.
  */
 void vmbnet_carrier_update(struct vmbnet_priv *priv)
 {
 	struct net_device *dev = priv->dev;
-	bool agreed, up;
+	bool agreed, failed, up;
 
 	ASSERT_RTNL();
 	spin_lock_bh(&priv->ctl.lock);
 	agreed = priv->running && priv->ctl.state == VMBNET_CTL_READY;
+	failed = priv->ctl.state == VMBNET_CTL_FAILED;
 	up = priv->ctl.link_up;
 	spin_unlock_bh(&priv->ctl.lock);
 	agreed &= !vmbnet_ctl_pushing(priv);
 	up &= agreed;
 
 	if (priv->hold_until) {
-		if (!agreed && time_before(jiffies, priv->hold_until))
+		if (!agreed && !failed && time_before(jiffies, priv->hold_until))
 			return;
 		priv->hold_until = 0;
 		/* Held across the switch: no carrier event tells the peers. */
@@ -100,6 +102,13 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 	} else {
 		netif_carrier_off(dev);
 	}
+}
+
+/* Holds the carrier ms from now; the service task looks then. */
+static void vmbnet_carrier_hold(struct vmbnet_priv *priv, unsigned int ms)
+{
+	priv->hold_until = (jiffies + msecs_to_jiffies(ms)) ?: 1;
+	schedule_delayed_work(&priv->service, msecs_to_jiffies(ms));
 }
 
 /* Service task: a held carrier whose time ran out goes. */
@@ -141,6 +150,14 @@ void vmbnet_carrier_event(struct vmbnet_priv *priv, unsigned long event)
 	}
 }
 
+/* Netdev netlink shows which NAPI serves queue pair i while it runs. */
+static void vmbnet_queue_set_napi(struct vmbnet_priv *priv, unsigned int i,
+				  struct napi_struct *napi)
+{
+	netif_queue_set_napi(priv->dev, i, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(priv->dev, i, NETDEV_QUEUE_TYPE_TX, napi);
+}
+
 /* Queues live: the device has an endpoint. */
 static void vmbnet_start(struct vmbnet_priv *priv)
 {
@@ -151,6 +168,7 @@ static void vmbnet_start(struct vmbnet_priv *priv)
 
 	for (i = 0; i < priv->num_queues; i++) {
 		napi_enable(&priv->queues[i].napi);
+		vmbnet_queue_set_napi(priv, i, &priv->queues[i].napi);
 		/* Whatever the endpoint wrote while we were stopped. */
 		napi_schedule(&priv->queues[i].napi);
 	}
@@ -169,10 +187,13 @@ static void vmbnet_stop(struct vmbnet_priv *priv)
 
 	priv->running = false;
 	WRITE_ONCE(priv->tx_ready, false);
+	/* NAPI first: a poll that saw tx_ready could wake a queue. */
+	for (i = 0; i < priv->num_queues; i++) {
+		vmbnet_queue_set_napi(priv, i, NULL);
+		napi_disable(&priv->queues[i].napi);
+	}
 	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
 	netif_tx_disable(priv->dev);
-	for (i = 0; i < priv->num_queues; i++)
-		napi_disable(&priv->queues[i].napi);
 }
 
 /* Uses n queue pairs: the others stop, with whatever they held. The RSS
@@ -285,6 +306,9 @@ int vmbnet_queues_attach(struct vmbnet_priv *priv, struct vmbnet_endpoint *ep)
 /* ... and once published: the queues start, the conversation opens. */
 void vmbnet_queues_start(struct vmbnet_priv *priv)
 {
+	/* A held carrier waits for this one to agree. */
+	if (priv->hold_until)
+		vmbnet_carrier_hold(priv, VMBNET_CTL_WARN_MS);
 	vmbnet_start(priv);
 	vmbnet_ctl_attached(priv);
 }
@@ -346,11 +370,8 @@ void vmbnet_queues_detach(struct vmbnet_priv *priv)
 	unsigned int i;
 
 	if (netif_carrier_ok(priv->dev) &&
-	    priv->dev->reg_state == NETREG_REGISTERED && !priv->hold_until) {
-		priv->hold_until = (jiffies + msecs_to_jiffies(VMBNET_HOLD_MS)) ?: 1;
-		schedule_delayed_work(&priv->service,
-				      msecs_to_jiffies(VMBNET_HOLD_MS));
-	}
+	    priv->dev->reg_state == NETREG_REGISTERED && !priv->hold_until)
+		vmbnet_carrier_hold(priv, VMBNET_HOLD_MS);
 	vmbnet_stop(priv);
 	vmbnet_carrier_update(priv);
 	for (i = 0; i < priv->ep_queues; i++)

@@ -91,6 +91,7 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	mh->len = cpu_to_le32(sizeof(*vh) + skb->len);
 	if (unlikely(skb_copy_bits(skb, 0, vh + 1, skb->len)))
 		goto drop;
+	skb_tx_timestamp(skb);
 	/* Account before publishing: the endpoint may complete it at once. */
 	kick = __netdev_tx_sent_queue(txq, vmbnet_ring_pkt_size(len),
 				      netdev_xmit_more());

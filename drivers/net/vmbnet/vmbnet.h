@@ -285,8 +285,8 @@ int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
 void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg);
 bool vmbnet_ctl_pushing(const struct vmbnet_priv *priv);
 const char *vmbnet_ctl_name(u16 type);
-#if IS_ENABLED(CONFIG_KUNIT)
 u32 vmbnet_ctl_version(const struct vmbnet_ctl_offer *o);
+#if IS_ENABLED(CONFIG_KUNIT)
 int vmbnet_ctl_errno(u32 status);
 #endif
 

@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
@@ -239,7 +240,39 @@ static void vmbnet_offload_roundtrip(struct kunit *test)
 	kfree_skb(tx);
 }
 
+/* GSO frames on a VLAN: the protocol inside the tags (at skb->data, as
+ * eth_type_trans() leaves it) must match the GSO type; endless tags fail.
+ */
+static void vmbnet_offload_vlan_gso(struct kunit *test)
+{
+	struct sk_buff *skb = alloc_skb(VLAN_MAX_DEPTH * VLAN_HLEN + 64, GFP_KERNEL);
+	struct vlan_hdr *vh;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	vh = skb_put_zero(skb, VLAN_MAX_DEPTH * VLAN_HLEN + 64);
+	skb->protocol = htons(ETH_P_8021Q);
+	vh[0].h_vlan_encapsulated_proto = htons(ETH_P_IP);
+	KUNIT_EXPECT_TRUE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV4));
+	KUNIT_EXPECT_FALSE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV6));
+	KUNIT_EXPECT_TRUE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_UDP_L4));
+	/* QinQ, IPv6 inside. */
+	skb->protocol = htons(ETH_P_8021AD);
+	vh[0].h_vlan_encapsulated_proto = htons(ETH_P_8021Q);
+	vh[1].h_vlan_encapsulated_proto = htons(ETH_P_IPV6);
+	KUNIT_EXPECT_TRUE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV6));
+	KUNIT_EXPECT_FALSE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV4));
+	/* Tags all the way: refused, not walked past the frame. */
+	for (i = 0; i < VLAN_MAX_DEPTH; i++)
+		vh[i].h_vlan_encapsulated_proto = htons(ETH_P_8021Q);
+	KUNIT_EXPECT_FALSE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV4));
+	skb_trim(skb, VLAN_HLEN);
+	KUNIT_EXPECT_FALSE(test, vmbnet_rx_gso_proto_ok(skb, VIRTIO_NET_HDR_GSO_TCPV4));
+	kfree_skb(skb);
+}
+
 static struct kunit_case vmbnet_offload_cases[] = {
+	KUNIT_CASE(vmbnet_offload_vlan_gso),
 	KUNIT_CASE(vmbnet_offload_hw_features),
 	KUNIT_CASE_PARAM(vmbnet_offload_rx_hdr, rx_hdr_gen_params),
 	KUNIT_CASE_PARAM(vmbnet_offload_roundtrip, roundtrip_gen_params),

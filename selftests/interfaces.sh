@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# What the kernel's interfaces show of a vmbnet device, and what they let
+# the stack do with it: VLANs on top keep the offloads, transmit timestamps,
+# UDP GSO (6.2+), ethtool -i telling the endpoint. On the pair topology.
+source "$(dirname "$0")/lib.sh"
+require_root
+modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
+
+# A VLAN on each side: checksum and TSO stay on the VLAN devices
+# (vlan_features), whole TSO frames cross tagged and are taken as such.
+vlan_offloads() {
+	local tx0 tx1 rx0 rx1 bad
+
+	pair_up 2
+	ip -n a link add link vmb0 name vmb0.10 type vlan id 10
+	ip -n b link add link vmb1 name vmb1.10 type vlan id 10
+	ip -n a addr add 198.51.100.1/24 dev vmb0.10
+	ip -n b addr add 198.51.100.2/24 dev vmb1.10
+	ip -n a link set vmb0.10 up
+	ip -n b link set vmb1.10 up
+	ip netns exec a ethtool -k vmb0.10 | grep -q '^tcp-segmentation-offload: on' ||
+		fail "no TSO on the VLAN: $(ip netns exec a ethtool -k vmb0.10 | grep -E 'tcp-seg|tx-check')"
+	ip netns exec a ethtool -k vmb0.10 | grep -q '^tx-checksumming: on' ||
+		fail "no checksum offload on the VLAN"
+	ip netns exec a ping -c 2 -w "$WAIT_S" 198.51.100.2
+	tx0=$(ethstat a vmb0 tx_bytes)
+	tx1=$(ethstat a vmb0 tx_packets)
+	rx0=$(ethstat b vmb1 rx_bytes)
+	rx1=$(ethstat b vmb1 rx_packets)
+	bad=$(ethstat b vmb1 rx_bad_header)
+	iperf_server b
+	ip netns exec a iperf3 -c 198.51.100.2 -t 3
+	tx0=$((($(ethstat a vmb0 tx_bytes) - tx0) / ($(ethstat a vmb0 tx_packets) - tx1)))
+	rx0=$((($(ethstat b vmb1 rx_bytes) - rx0) / ($(ethstat b vmb1 rx_packets) - rx1)))
+	measured "TCP over VLAN 10: $tx0-byte frames sent, $rx0-byte frames received on average"
+	[ "$tx0" -gt 1518 ] || fail "vmb0 sent $tx0-byte frames on average over the VLAN: no TSO"
+	[ "$rx0" -gt 1518 ] || fail "vmb1 received $rx0-byte frames on average over the VLAN: no GSO"
+	expect_eq "vmb1's bad headers" "$bad" "$(ethstat b vmb1 rx_bad_header)"
+}
+
+# ethtool -T says software transmit stamps, and a socket gets them.
+tx_timestamps() {
+	pair_up 1
+	ip netns exec a ethtool -T vmb0 | grep -q 'software-transmit' ||
+		fail "ethtool -T: $(ip netns exec a ethtool -T vmb0)"
+	ip netns exec a ethtool -T vmb0 | grep -q 'software-receive'
+	ip netns exec a ping -c 1 -w "$WAIT_S" 192.0.2.2
+	ip netns exec a tx_timestamp 192.0.2.2 9
+}
+
+# ethtool -i: the driver, a stable bus-info, and as firmware-version the
+# endpoint: its kind and the protocol version agreed, or none.
+drvinfo() {
+	local info
+
+	pair_devs 1
+	info=$(ip netns exec a ethtool -i vmb0)
+	echo "$info" | grep -q '^driver: vmbnet$' || fail "ethtool -i: $info"
+	echo "$info" | grep -Eq '^bus-info: vmbnet\.[0-9]+$' || fail "ethtool -i: $info"
+	echo "$info" | grep -q '^firmware-version: none$' || fail "no endpoint yet: $info"
+	start_endpoint pair vmb0@a vmb1@b
+	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier"
+	info=$(ip netns exec a ethtool -i vmb0)
+	echo "$info" | grep -q '^firmware-version: user v1$' || fail "with the endpoint: $info"
+}
+
+# UDP GSO (USO, 6.2+): a sender's UDP_SEGMENT unit crosses the pair whole
+# (frames far above the MTU on both sides) and arrives as its datagrams.
+uso() {
+	local rx_pid tx0 tx1 rx0 rx1
+
+	pair_up 1
+	if ! ip netns exec a ethtool -k vmb0 | grep -q '^tx-udp-segmentation: on'; then
+		echo "no USO: this kernel's virtio_net_hdr has no UDP_L4 (6.2+)"
+		exit $KSFT_SKIP
+	fi
+	ip netns exec b udp_gso recv 9000 800 1400 >/tmp/udp_gso.out 2>&1 &
+	rx_pid=$!
+	wait_for "$WAIT_S" grep -q listening /tmp/udp_gso.out || fail "no receiver"
+	ip netns exec a ping -c 1 -w "$WAIT_S" 192.0.2.2
+	tx0=$(ethstat a vmb0 tx_bytes)
+	tx1=$(ethstat a vmb0 tx_packets)
+	rx0=$(ethstat b vmb1 rx_bytes)
+	rx1=$(ethstat b vmb1 rx_packets)
+	ip netns exec a udp_gso send 192.0.2.2 9000 100 1400 8
+	wait "$rx_pid" || fail "$(cat /tmp/udp_gso.out)"
+	cat /tmp/udp_gso.out
+	tx0=$((($(ethstat a vmb0 tx_bytes) - tx0) / ($(ethstat a vmb0 tx_packets) - tx1)))
+	rx0=$((($(ethstat b vmb1 rx_bytes) - rx0) / ($(ethstat b vmb1 rx_packets) - rx1)))
+	measured "USO: $tx0-byte frames sent, $rx0-byte frames received on average (8 x 1400-byte datagrams each)"
+	[ "$tx0" -gt 1514 ] || fail "vmb0 sent $tx0-byte frames on average: no USO"
+	[ "$rx0" -gt 1514 ] || fail "vmb1 received $rx0-byte frames on average: segmented before"
+}
+
+run_test "VLAN devices keep checksum and TSO; tagged TSO frames cross whole" vlan_offloads
+run_test "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
+run_test "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
+run_test "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
+ksft_finish
