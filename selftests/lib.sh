@@ -54,14 +54,16 @@ vmbnet_devs() {
 }
 
 run_test() {
-	local desc=$1 out rc
+	local desc=$1 out rc t0
 	shift
 
 	ksft_n=$((ksft_n + 1))
 	out=$(mktemp)
+	t0=$(now_ms)
 	( set -e; "$@" ) >"$out" 2>&1
 	rc=$?
 	cleanup
+	echo "$(( ($(now_ms) - t0) / 1000 )) $ksft_n" >>"$TIMES"
 	if [ $rc -eq 0 ]; then
 		echo "ok $ksft_n $desc"
 		ksft_pass=$((ksft_pass + 1))
@@ -84,8 +86,14 @@ measured() {
 	echo "$*" >>"$MEASURED"
 }
 
+# Each case's time, so that a slow one is found from any run's log.
+TIMES=/tmp/vmbnet-times
+rm -f "$TIMES"
+
 ksft_finish() {
 	[ ! -s "$MEASURED" ] || sed 's/^/# measured: /' "$MEASURED"
+	[ ! -s "$TIMES" ] || echo "# slowest cases (s case): $(sort -rn "$TIMES" |
+		head -n 5 | tr '\n' ',' | sed 's/,$//')"
 	echo "1..$ksft_n"
 	echo "# Totals: pass:$ksft_pass fail:$ksft_fail xfail:0 xpass:0 skip:$ksft_skip error:0"
 	[ $ksft_fail -gt 0 ] && exit $KSFT_FAIL

@@ -17,6 +17,9 @@ n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: vmbnet: $t"
+	# The kernel log tells what ran when.
+	echo "vmbnet selftests: $t" >/dev/kmsg 2>/dev/null || true
+	t0=$SECONDS
 	out=$(mktemp)
 	# Shown as it comes (the runner takes a silent guest for a hung one),
 	# line by line: the guest's sed is busybox's, which has no -u.
@@ -27,6 +30,7 @@ for t in "${tests[@]}"; do
 		echo "# not ok 0 $t exited with status $rc without reporting a failed case"
 	fi
 	rm -f "$out"
+	echo "# $t: $((SECONDS - t0)) s"
 	case $rc in
 	0) echo "ok $n selftests: vmbnet: $t" ;;
 	4) echo "ok $n selftests: vmbnet: $t # SKIP" ;;
