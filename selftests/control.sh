@@ -448,12 +448,6 @@ mac_from_endpoint() {
 	ip netns exec a ping -c 2 -w "$WAIT_S" 192.0.2.2
 }
 
-# udp_burst NETNS ADDR: 64 datagrams of 1000 bytes to ADDR's discard port.
-udp_burst() {
-	ip netns exec "$1" bash -c 'for i in {1..64}; do printf "%1000s" "" >"/dev/udp/$0/9"; done' \
-		"$2" 2>/dev/null || true
-}
-
 # Queue 0 stopped on a full ring, its endpoint stopped: a control request
 # still goes out or waits its turn, within the RTNL budget, and arrives
 # whole once the endpoint reads again.
