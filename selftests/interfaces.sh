@@ -93,8 +93,79 @@ uso() {
 	[ "$rx0" -gt 1514 ] || fail "vmb1 received $rx0-byte frames on average: segmented before"
 }
 
+# netdev_nl CMD: netdev netlink's view of vmb0 in netns a; skips the case
+# where the running kernel lacks the command.
+netdev_nl() {
+	local out rc
+
+	out=$(ip netns exec a netdev_nl "$1" "$(ip netns exec a cat /sys/class/net/vmb0/ifindex)") &&
+		rc=0 || rc=$?
+	if [ "$rc" -eq 4 ]; then
+		echo "$out"
+		exit $KSFT_SKIP
+	fi
+	[ "$rc" -eq 0 ] || fail "netdev_nl $1 failed ($rc): $out"
+	echo "$out"
+}
+
+# qstat NAME: the device's total NAME from qstats-get.
+qstat() {
+	netdev_nl qstats | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# ip_stat NAME: /sys/class/net/vmb0/statistics/NAME in netns a.
+ip_stat() {
+	ip netns exec a cat "/sys/class/net/vmb0/statistics/$1"
+}
+
+# netdev netlink (6.8+): each queue pair's NAPI id (queue-get); per-queue
+# stats that add up to ip -s link's, the queues ethtool -L turned off
+# included (qstats-get); page pools linked to the device and its NAPIs,
+# gone with it (page-pool-get).
+netdev_netlink() {
+	local q napis pools before after name
+
+	pair_up 2
+	q=$(netdev_nl queues)
+	echo "$q"
+	napis=$(echo "$q" | awk '$2 == "type=rx" { print $4 }' | sort -u)
+	expect_eq "rx queues with a NAPI" 2 "$(echo "$napis" | grep -vc '^napi=0$')"
+	[ "$(echo "$q" | awk '$2 == "type=tx" { print $4 }' | sort -u)" = "$napis" ] ||
+		fail "tx queues have other NAPIs than rx: $q"
+	pools=$(netdev_nl page-pools)
+	echo "$pools"
+	for name in $napis; do
+		echo "$pools" | grep -q " $name " || fail "no page pool on $name: $pools"
+	done
+
+	ip netns exec a ping -c 20 -i 0.05 -w "$WAIT_S" 192.0.2.2
+	ip netns exec a ethtool -L vmb0 combined 1
+	ip netns exec a ping -c 5 -i 0.05 -w "$WAIT_S" 192.0.2.2
+	for name in rx_packets rx_bytes tx_packets tx_bytes; do
+		before=$(ip_stat "$name")
+		q=$(qstat "${name/_/-}")
+		after=$(ip_stat "$name")
+		[ "$before" -le "$q" ] && [ "$q" -le "$after" ] ||
+			fail "qstats $name $q, ip -s link $before..$after"
+	done
+	[ "$(netdev_nl qstats-queues | grep -c 'type=rx')" = 1 ] ||
+		fail "qstats of turned-off queues: $(netdev_nl qstats-queues)"
+
+	# Once the device is gone (and the stack gave their pages back).
+	ip -n a link del vmb0
+	for name in $(echo "$pools" | awk '{ print $2 }'); do
+		wait_for "$WAIT_S" eval "! netdev_nl_all | grep -q '^pool $name '" ||
+			fail "page pool $name outlived its device: $(netdev_nl_all)"
+	done
+}
+
+netdev_nl_all() {	# every page pool there is
+	ip netns exec a netdev_nl page-pools 0
+}
+
 run_test "VLAN devices keep checksum and TSO; tagged TSO frames cross whole" vlan_offloads
 run_test "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
 run_test "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
+run_test "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink
 run_test "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
 ksft_finish

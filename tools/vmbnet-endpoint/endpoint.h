@@ -20,6 +20,7 @@
 /* Frames kept for a device that has not agreed yet, and for how long. */
 #define EP_HOLD_FRAMES	256
 #define EP_HOLD_MS	1000
+#define EP_HOLD_POLL_MS	10	/* how often a held frame's device is looked at */
 /* pair mode has two devices, every other mode one. */
 #define EP_MAX_DEVS	2
 

@@ -168,8 +168,7 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 		vmbnet_recv_next(fl->src);
 		n++;
 	}
-	/* Held frames are looked at again soon, as a blocked flow. */
-	fl->blocked = err == -ENOSPC || fl->nheld;
+	fl->blocked = err == -ENOSPC;
 	/* One release per batch, one flush per queue written: a kick each. */
 	vmbnet_release(fl->src);
 	if (fl->dst)
@@ -188,12 +187,15 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 static void fwd_sleep(struct fwd_thread *t)
 {
 	struct pollfd pfd[EP_MAX_DEVS];
-	bool blocked = false;
+	int timeout = EP_IDLE_MS;
 	unsigned int i;
 
 	for (i = 0; i < t->nflows; i++) {
+		/* Held frames: a look now and then at their device. */
+		if (t->flows[i].nheld && timeout > EP_HOLD_POLL_MS)
+			timeout = EP_HOLD_POLL_MS;
 		if (t->flows[i].blocked)
-			blocked = true;
+			timeout = EP_BLOCKED_MS;
 		else if (vmbnet_rearm(t->flows[i].src))
 			return;
 	}
@@ -201,7 +203,7 @@ static void fwd_sleep(struct fwd_thread *t)
 		pfd[i].fd = t->flows[i].src->fd;
 		pfd[i].events = POLLIN;
 	}
-	if (poll(pfd, t->nflows, blocked ? EP_BLOCKED_MS : EP_IDLE_MS) <= 0)
+	if (poll(pfd, t->nflows, timeout) <= 0)
 		return;
 	for (i = 0; i < t->nflows; i++)
 		ep_polled(t->flows[i].src, pfd[i].revents, &t->ctr);

@@ -61,6 +61,10 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 }
 #endif
 
+#ifdef VMBNET_HAVE_QSTATS
+#include <net/netdev_queues.h>
+#endif
+
 /* hv_vmbus exports it for uio_hv_generic, whose rescind callback vmbnet_hv
  * shares, but declares it only in its private header (6.1 and 6.12 alike).
  */

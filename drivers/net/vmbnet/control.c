@@ -464,6 +464,8 @@ static int vmbnet_ctl_status(struct vmbnet_priv *priv,
 		if (failed) {
 			ctl->req_seq = 0;
 			WRITE_ONCE(ctl->state, VMBNET_CTL_FAILED);
+			/* A carrier held for it goes now. */
+			vmbnet_schedule(priv, VMBNET_EV_CTL);
 		}
 	} else if (mine) {
 		ctl->req_status = status;

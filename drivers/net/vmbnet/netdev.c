@@ -72,10 +72,13 @@ static int vmbnet_init(struct net_device *dev)
 		q->index = i;
 		u64_stats_init(&q->tx_stats.syncp);
 		u64_stats_init(&q->rx_stats.syncp);
-		err = vmbnet_rx_pool_create(q);
-		if (err)
-			goto err_queues;
+		/* The NAPI first: its pool shows its id. */
 		netif_napi_add(dev, &q->napi, vmbnet_poll);
+		err = vmbnet_rx_pool_create(q);
+		if (err) {
+			netif_napi_del(&q->napi);
+			goto err_queues;
+		}
 	}
 	return 0;
 
@@ -273,6 +276,86 @@ static void vmbnet_get_stats64(struct net_device *dev,
 	}
 }
 
+#ifdef VMBNET_HAVE_QSTATS
+/* netdev netlink's per-queue stats (qstats-get): queues in use each, and
+ * in the base the VF and the queues ethtool -L turned off, so that the
+ * sums are ip -s link's.
+ */
+static void vmbnet_qstats_rx(struct vmbnet_queue *q,
+			     struct netdev_queue_stats_rx *rx)
+{
+	u64 s[VMBNET_Q_STATS];
+
+	vmbnet_queue_stats(q, s);
+	rx->packets += s[VMBNET_STAT_RX_PACKETS];
+	rx->bytes += s[VMBNET_STAT_RX_BYTES];
+	rx->hw_drops += s[VMBNET_STAT_RX_DROPPED];
+}
+
+static void vmbnet_qstats_tx(struct vmbnet_queue *q,
+			     struct netdev_queue_stats_tx *tx)
+{
+	u64 s[VMBNET_Q_STATS];
+
+	vmbnet_queue_stats(q, s);
+	tx->packets += s[VMBNET_STAT_TX_PACKETS];
+	tx->bytes += s[VMBNET_STAT_TX_BYTES];
+	tx->hw_drops += s[VMBNET_STAT_TX_DROPPED];
+	tx->stop += s[VMBNET_STAT_TX_RING_FULL];
+}
+
+static void vmbnet_get_queue_stats_rx(struct net_device *dev, int i,
+				      struct netdev_queue_stats_rx *rx)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->hw_drops = 0;
+	vmbnet_qstats_rx(&priv->queues[i], rx);
+}
+
+static void vmbnet_get_queue_stats_tx(struct net_device *dev, int i,
+				      struct netdev_queue_stats_tx *tx)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->hw_drops = 0;
+	tx->stop = 0;
+	vmbnet_qstats_tx(&priv->queues[i], tx);
+}
+
+static void vmbnet_get_base_stats(struct net_device *dev,
+				  struct netdev_queue_stats_rx *rx,
+				  struct netdev_queue_stats_tx *tx)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	u64 vf[VMBNET_VF_STATS];
+	unsigned int i;
+
+	vmbnet_vf_stats(priv, vf);
+	rx->packets = vf[VMBNET_VF_RX_PACKETS];
+	rx->bytes = vf[VMBNET_VF_RX_BYTES];
+	rx->hw_drops = 0;
+	tx->packets = vf[VMBNET_VF_TX_PACKETS];
+	tx->bytes = vf[VMBNET_VF_TX_BYTES];
+	tx->hw_drops = vf[VMBNET_VF_TX_DROPPED];
+	tx->stop = 0;
+	for (i = dev->real_num_rx_queues; i < priv->max_queues; i++)
+		vmbnet_qstats_rx(&priv->queues[i], rx);
+	for (i = dev->real_num_tx_queues; i < priv->max_queues; i++)
+		vmbnet_qstats_tx(&priv->queues[i], tx);
+}
+
+static const struct netdev_stat_ops vmbnet_stat_ops = {
+	.get_queue_stats_rx	= vmbnet_get_queue_stats_rx,
+	.get_queue_stats_tx	= vmbnet_get_queue_stats_tx,
+	.get_base_stats		= vmbnet_get_base_stats,
+};
+#endif
+
 /* What the endpoint cannot do stays off, whatever else was asked for. */
 static netdev_features_t vmbnet_fix_features(struct net_device *dev,
 					     netdev_features_t features)
@@ -304,6 +387,9 @@ static void vmbnet_setup(struct net_device *dev)
 
 	dev->netdev_ops = &vmbnet_netdev_ops;
 	dev->ethtool_ops = &vmbnet_ethtool_ops;
+#ifdef VMBNET_HAVE_QSTATS
+	dev->stat_ops = &vmbnet_stat_ops;
+#endif
 	dev->sysfs_groups[0] = &vmbnet_sysfs_group;
 	dev->needs_free_netdev = true;
 	/* The endpoint is asked first, and says no if it must. */

@@ -80,11 +80,15 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 		if (!agreed && !failed && time_before(jiffies, priv->hold_until))
 			return;
 		priv->hold_until = 0;
-		/* Held across the switch: no carrier event tells the peers. */
+		/* Held across the switch: no carrier event tells the peers,
+		 * so they are told now, or when the device comes up.
+		 */
 		if (up && netif_carrier_ok(dev)) {
 			netif_info(priv, link, dev, "link held across the endpoint switch\n");
 			if (netif_running(dev))
 				__netdev_notify_peers(dev);
+			else
+				priv->notify_peers = true;
 			return;
 		}
 	}
@@ -104,11 +108,18 @@ void vmbnet_carrier_update(struct vmbnet_priv *priv)
 	}
 }
 
-/* Holds the carrier ms from now; the service task looks then. */
+/* Holds the carrier until ms after the endpoint went; the service task
+ * looks then.
+ */
 static void vmbnet_carrier_hold(struct vmbnet_priv *priv, unsigned int ms)
 {
-	priv->hold_until = (jiffies + msecs_to_jiffies(ms)) ?: 1;
-	schedule_delayed_work(&priv->service, msecs_to_jiffies(ms));
+	unsigned long until = priv->hold_since + msecs_to_jiffies(ms);
+
+	priv->hold_until = until ?: 1;
+	if (time_after(until, jiffies))
+		schedule_delayed_work(&priv->service, until - jiffies);
+	else
+		vmbnet_schedule(priv, VMBNET_EV_CTL);
 }
 
 /* Service task: a held carrier whose time ran out goes. */
@@ -123,13 +134,13 @@ void vmbnet_carrier_hold_check(struct vmbnet_priv *priv)
 		vmbnet_carrier_update(priv);
 }
 
-/* Tx queues are awake only while frames can go; stopped, they leave the
- * frames in the qdisc. Callers make sure no xmit runs, or hold RTNL.
+/* Tx queues are awake only while frames can go: through the rings, or
+ * the VF; stopped, they leave the frames in the qdisc. Under RTNL.
  */
 void vmbnet_tx_set_ready(struct vmbnet_priv *priv, bool ready)
 {
 	WRITE_ONCE(priv->tx_ready, ready);
-	if (ready)
+	if (ready || priv->vf_path)
 		netif_tx_wake_all_queues(priv->dev);
 	else
 		netif_tx_stop_all_queues(priv->dev);
@@ -187,13 +198,14 @@ static void vmbnet_stop(struct vmbnet_priv *priv)
 
 	priv->running = false;
 	WRITE_ONCE(priv->tx_ready, false);
-	/* NAPI first: a poll that saw tx_ready could wake a queue. */
+	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
+	netif_tx_disable(priv->dev);
 	for (i = 0; i < priv->num_queues; i++) {
 		vmbnet_queue_set_napi(priv, i, NULL);
 		napi_disable(&priv->queues[i].napi);
 	}
-	/* Takes every tx lock: no ndo_start_xmit or control send after this. */
-	netif_tx_disable(priv->dev);
+	/* A poll that saw tx_ready before may have woken one. */
+	vmbnet_tx_set_ready(priv, false);
 }
 
 /* Uses n queue pairs: the others stop, with whatever they held. The RSS
@@ -306,9 +318,11 @@ int vmbnet_queues_attach(struct vmbnet_priv *priv, struct vmbnet_endpoint *ep)
 /* ... and once published: the queues start, the conversation opens. */
 void vmbnet_queues_start(struct vmbnet_priv *priv)
 {
-	/* A held carrier waits for this one to agree. */
+	/* A held carrier waits for this one to agree, once per switch: an
+	 * endpoint that comes and goes cannot keep it.
+	 */
 	if (priv->hold_until)
-		vmbnet_carrier_hold(priv, VMBNET_CTL_WARN_MS);
+		vmbnet_carrier_hold(priv, VMBNET_HOLD_MS + VMBNET_CTL_WARN_MS);
 	vmbnet_start(priv);
 	vmbnet_ctl_attached(priv);
 }
@@ -369,9 +383,12 @@ void vmbnet_queues_detach(struct vmbnet_priv *priv)
 {
 	unsigned int i;
 
-	if (netif_carrier_ok(priv->dev) &&
-	    priv->dev->reg_state == NETREG_REGISTERED && !priv->hold_until)
+	if (netif_carrier_ok(priv->dev) && vmbnet_ready(priv) &&
+	    READ_ONCE(priv->ctl.link_up) &&
+	    priv->dev->reg_state == NETREG_REGISTERED && !priv->hold_until) {
+		priv->hold_since = jiffies;
 		vmbnet_carrier_hold(priv, VMBNET_HOLD_MS);
+	}
 	vmbnet_stop(priv);
 	vmbnet_carrier_update(priv);
 	for (i = 0; i < priv->ep_queues; i++)

@@ -55,6 +55,14 @@ int vmbnet_rx_pool_create(struct vmbnet_queue *q)
 		.order = VMBNET_RX_PAGE_ORDER,
 		.pool_size = VMBNET_RX_POOL_PAGES,
 		.nid = NUMA_NO_NODE,
+#ifdef VMBNET_HAVE_PP_NAPI
+		/* Shown by netdev netlink (page-pool-get) with the device and
+		 * its NAPI, and gone with the device.
+		 */
+		.netdev = q->priv->dev,
+		.napi = &q->napi,
+		.queue_idx = q->index,
+#endif
 	};
 	struct page_pool *pool = page_pool_create(&pp);
 

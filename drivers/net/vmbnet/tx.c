@@ -152,7 +152,7 @@ bool vmbnet_tx_complete(struct vmbnet_queue *q)
 		netdev_tx_completed_queue(txq, 0, bytes);
 	/* Not before the endpoint agreed: until then, frames wait. */
 	if (netif_tx_queue_stopped(txq) && free >= q->priv->tx_thresh &&
-	    READ_ONCE(q->priv->tx_ready))
+	    (READ_ONCE(q->priv->tx_ready) || READ_ONCE(q->priv->vf_path)))
 		netif_tx_wake_queue(txq);
 	return netif_xmit_stopped(txq) && vmbnet_tx_want_signal(q, txq, free);
 }

@@ -126,6 +126,8 @@ static void vmbnet_vf_update_path(struct vmbnet_priv *priv, bool vf_going)
 	if (path == priv->vf_path)
 		return;
 	WRITE_ONCE(priv->vf_path, path);
+	/* Queues held for an endpoint carry the VF's frames meanwhile. */
+	vmbnet_tx_set_ready(priv, priv->tx_ready);
 	if (path)
 		netdev_info(priv->dev, "data path: VF %s\n", vf->name);
 	else

@@ -212,6 +212,7 @@ struct vmbnet_priv {
 	bool running;			/* endpoint attached: NAPI serves its rings */
 	bool tx_ready;			/* running and agreed: xmit may send */
 	bool notify_peers;		/* carrier came: tell them (queues.c) */
+	unsigned long hold_since;	/* jiffies: the endpoint went */
 	unsigned long hold_until;	/* jiffies: carrier held for an endpoint */
 	unsigned long events;		/* VMBNET_EV_* */
 	struct delayed_work service;
