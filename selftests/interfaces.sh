@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # What the kernel's interfaces show of a vmbnet device, and what they let
 # the stack do with it: VLANs on top keep the offloads, transmit timestamps,
-# UDP GSO (6.2+), ethtool -i telling the endpoint. On the pair topology.
+# UDP GSO (6.2+), netdev netlink, the endpoint's RSS hash, ethtool -i
+# telling the endpoint. On the pair topology.
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
@@ -163,9 +164,51 @@ netdev_nl_all() {	# every page pool there is
 	ip netns exec a netdev_nl page-pools 0
 }
 
+# filter_hits NETNS DEV PREF: packets the ingress filter PREF matched.
+filter_hits() {
+	ip netns exec "$1" tc -s filter show dev "$2" ingress pref "$3" |
+		awk '$1 == "Sent" { print $4; exit }'
+}
+
+# The endpoint's RSS hash (HASH_REPORT) is the frames' skb->hash: an
+# ingress filter on the Toeplitz hash of a TCP flow with vmb1's key (a
+# port hash: the stack takes it as it is) matches the flow's frames; with
+# rxhash off the stack hashes them itself, and another flow's never match.
+rx_hash() {
+	local key h rx0
+
+	pair_up 1
+	for m in sch_ingress cls_basic em_meta act_gact; do
+		modprobe "$m" 2>/dev/null || { echo "no $m module"; exit $KSFT_SKIP; }
+	done
+	ip netns exec b ethtool -k vmb1 | grep -q '^receive-hashing: on' ||
+		fail "rxhash: $(ip netns exec b ethtool -k vmb1 | grep receive-hashing)"
+	key=$(ip netns exec b ethtool -x vmb1 | sed -n '/RSS hash key/{n;p}')
+	ip netns exec b tc qdisc add dev vmb1 clsact
+	h=$(rss_hash "$key" 192.0.2.1 192.0.2.2 40001 5201)
+	ip netns exec b tc filter add dev vmb1 ingress protocol ip pref 1 \
+		basic match "meta(rxhash eq $h)" action pass
+	h=$(rss_hash "$key" 192.0.2.1 192.0.2.2 40002 5201)
+	ip netns exec b tc filter add dev vmb1 ingress protocol ip pref 2 \
+		basic match "meta(rxhash eq $h)" action pass
+	iperf_server b
+	ip netns exec a iperf3 -c 192.0.2.2 --cport 40001 -n 1M
+	[ "$(filter_hits b vmb1 1)" -gt 0 ] ||
+		fail "no frame came with the endpoint's hash: $(ip netns exec b tc -s filter show dev vmb1 ingress)"
+
+	ip netns exec b ethtool -K vmb1 rxhash off
+	rx0=$(ethstat b vmb1 rx_packets)
+	iperf_server b
+	ip netns exec a iperf3 -c 192.0.2.2 --cport 40002 -n 1M
+	counter_above b vmb1 rx_packets $((rx0 + 10)) || fail "the second flow did not cross"
+	expect_eq "frames of the second flow with the endpoint's hash, rxhash off" 0 \
+		"$(filter_hits b vmb1 2)"
+}
+
 run_test "VLAN devices keep checksum and TSO; tagged TSO frames cross whole" vlan_offloads
 run_test "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
 run_test "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
 run_test "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink
+run_test "rx hash: the endpoint's RSS hash is skb->hash; rxhash off drops it" rx_hash
 run_test "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
 ksft_finish

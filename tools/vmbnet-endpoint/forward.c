@@ -45,6 +45,7 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	       struct ep_counters *ctr)
 {
 	struct vmbnet_endpoint *ep = &dst->ep;
+	struct vmbnet_rx_hash hash;
 	unsigned int q;
 	int err;
 
@@ -53,8 +54,9 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 		ctr->filtered[dst->index]++;
 		return 0;
 	}
-	q = vmbnet_rss_queue(ep, frame, len);
-	err = vmbnet_send(&ep->queues[q], hdr, frame, len);
+	/* The hash that picked the queue goes with the frame (HASH_REPORT). */
+	q = vmbnet_rss(ep, frame, len, &hash);
+	err = vmbnet_send_hash(&ep->queues[q], hdr, &hash, frame, len);
 	if (err == -ENOSPC)
 		return err;
 	if (err) {

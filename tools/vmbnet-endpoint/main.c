@@ -446,7 +446,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			ep_log = true;
 			break;
 		case 'n':
-			ep_cfg.features &= ~OFFLOADS;
+			ep_cfg.features &= ~(OFFLOADS | F(HASH_REPORT));
 			break;
 		case 'q':
 			ep_cfg.max_queues = ep_number("max-queues", optarg, 1,

@@ -16,7 +16,7 @@
  * the user turned them off.
  */
 #define VMBNET_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6 | \
-			 NETIF_F_GSO_UDP_L4 | NETIF_F_RXCSUM)
+			 NETIF_F_GSO_UDP_L4 | NETIF_F_RXCSUM | NETIF_F_RXHASH)
 
 static DEFINE_IDA(vmbnet_ida);
 

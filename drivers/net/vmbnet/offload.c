@@ -23,7 +23,8 @@ u64 vmbnet_supported_features(void)
 {
 	u64 f = F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
 		F(GUEST_TSO4) | F(GUEST_TSO6) | F(MQ) | F(MTU) | F(MAC) |
-		F(STATUS) | F(RSS) | F(STANDBY) | F(SPEED_DUPLEX);
+		F(STATUS) | F(RSS) | F(STANDBY) | F(SPEED_DUPLEX) |
+		F(HASH_REPORT);
 
 	if (VMBNET_HAVE_USO)
 		f |= F(HOST_USO) | F(GUEST_USO4) | F(GUEST_USO6);
@@ -48,6 +49,8 @@ netdev_features_t vmbnet_hw_features(u64 features)
 	}
 	if (features & F(GUEST_CSUM))
 		hw |= NETIF_F_RXCSUM;
+	if (features & F(HASH_REPORT))
+		hw |= NETIF_F_RXHASH;
 	return hw;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_hw_features);
@@ -120,6 +123,43 @@ int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_check);
+
+/* What the endpoint's frames start with: with HASH_REPORT, the hash too. */
+u32 vmbnet_rx_hdr_len(u64 features)
+{
+	return features & F(HASH_REPORT) ? sizeof(struct virtio_net_hdr_v1_hash) :
+					   sizeof(struct virtio_net_hdr_mrg_rxbuf);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_len);
+
+/* The hash type of a reported hash, as virtio_net reads it: the ports
+ * were hashed (L4) or the addresses only (L3). -EINVAL for a report
+ * virtio does not define.
+ */
+int vmbnet_rx_hash_type(u16 report, enum pkt_hash_types *type)
+{
+	switch (report) {
+	case VIRTIO_NET_HASH_REPORT_NONE:
+		*type = PKT_HASH_TYPE_NONE;
+		return 0;
+	case VIRTIO_NET_HASH_REPORT_IPv4:
+	case VIRTIO_NET_HASH_REPORT_IPv6:
+	case VIRTIO_NET_HASH_REPORT_IPv6_EX:
+		*type = PKT_HASH_TYPE_L3;
+		return 0;
+	case VIRTIO_NET_HASH_REPORT_TCPv4:
+	case VIRTIO_NET_HASH_REPORT_UDPv4:
+	case VIRTIO_NET_HASH_REPORT_TCPv6:
+	case VIRTIO_NET_HASH_REPORT_UDPv6:
+	case VIRTIO_NET_HASH_REPORT_TCPv6_EX:
+	case VIRTIO_NET_HASH_REPORT_UDPv6_EX:
+		*type = PKT_HASH_TYPE_L4;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hash_type);
 
 /* After eth_type_trans(): a GSO frame's network protocol (inside its VLAN
  * tags, if any) matches its type.

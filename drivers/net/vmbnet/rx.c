@@ -120,7 +120,13 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,
 {
 	struct vmbnet_priv *priv = q->priv;
 	struct net_device *dev = priv->dev;
-	struct virtio_net_hdr_mrg_rxbuf vh;
+	u64 features = READ_ONCE(priv->features);
+	u32 hlen = vmbnet_rx_hdr_len(features);
+	union {
+		struct virtio_net_hdr_mrg_rxbuf vh;
+		struct virtio_net_hdr_v1_hash hash;
+	} h = {};
+	enum pkt_hash_types hash_type;
 	struct sk_buff *skb;
 	u32 flen;
 
@@ -128,33 +134,37 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,
 		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
 		return;
 	}
-	if (len < sizeof(vh) + ETH_HLEN)
+	if (len < hlen + ETH_HLEN)
 		goto bad_header;
 	/* A copy: the endpoint can rewrite the ring's bytes at any time. */
-	memcpy(&vh, data, sizeof(vh));
-	flen = len - sizeof(vh);
-	if (vmbnet_rx_hdr_check(&vh, flen, priv->features))
+	memcpy(&h, data, hlen);
+	flen = len - hlen;
+	if (vmbnet_rx_hdr_check(&h.vh, flen, features) ||
+	    vmbnet_rx_hash_type(le16_to_cpu(h.hash.hash_report), &hash_type))
 		goto bad_header;
 	if (flen > priv->max_frame ||
-	    (vh.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE &&
+	    (h.vh.hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE &&
 	     flen > dev->mtu + VLAN_ETH_HLEN)) {
 		vmbnet_rx_count_drop(q, VMBNET_RX_LENGTH);
 		return;
 	}
 
-	skb = vmbnet_rx_copy(q, data + sizeof(vh), flen);
+	skb = vmbnet_rx_copy(q, data + hlen, flen);
 	if (unlikely(!skb)) {
 		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
 		return;
 	}
-	if ((vh.hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID) &&
+	if ((h.vh.hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID) &&
 	    (dev->features & NETIF_F_RXCSUM))
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
-	if (virtio_net_hdr_to_skb(skb, &vh.hdr, true))
+	if (virtio_net_hdr_to_skb(skb, &h.vh.hdr, true))
 		goto bad_skb;
+	/* The endpoint's RSS hash: the stack need not compute its own. */
+	if (hash_type != PKT_HASH_TYPE_NONE && (dev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, le32_to_cpu(h.hash.hash_value), hash_type);
 	skb_record_rx_queue(skb, q->index);
 	skb->protocol = eth_type_trans(skb, dev);
-	if (!vmbnet_rx_gso_proto_ok(skb, vh.hdr.gso_type))
+	if (!vmbnet_rx_gso_proto_ok(skb, h.vh.hdr.gso_type))
 		goto bad_skb;
 
 	u64_stats_update_begin(&q->rx_stats.syncp);

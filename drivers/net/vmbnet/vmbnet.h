@@ -309,6 +309,8 @@ void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 
 /* offload.c */
 netdev_features_t vmbnet_hw_features(u64 features);
+u32 vmbnet_rx_hdr_len(u64 features);
+int vmbnet_rx_hash_type(u16 report, enum pkt_hash_types *type);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 			u32 frame_len, u64 features);
 bool vmbnet_rx_gso_proto_ok(const struct sk_buff *skb, u8 gso_type);

@@ -19,7 +19,7 @@
  * is added.
  */
 #define VMBNET_API_MAJOR	0
-#define VMBNET_API_MINOR	4
+#define VMBNET_API_MINOR	5
 
 struct vmbnet_version {
 	__u32 major;
@@ -88,7 +88,10 @@ struct vmbnet_msg_hdr {
 enum vmbnet_msg_type {
 	/*
 	 * struct virtio_net_hdr_v1 (num_buffers 0 on send, ignored on
-	 * receive), then the Ethernet frame.
+	 * receive), then the Ethernet frame. With VMBNET_F_HASH_REPORT
+	 * agreed, what the endpoint sends starts with struct
+	 * virtio_net_hdr_v1_hash instead: the RSS hash it computed and its
+	 * VIRTIO_NET_HASH_REPORT_* type (NONE: no hash).
 	 */
 	VMBNET_MSG_DATA		= 1,
 
@@ -248,6 +251,7 @@ struct vmbnet_ctl_link {
 #define VMBNET_F_GUEST_USO4	54	/* may send UDP_L4 GSO frames */
 #define VMBNET_F_GUEST_USO6	55
 #define VMBNET_F_HOST_USO	56	/* takes UDP_L4 GSO frames (USO) */
+#define VMBNET_F_HASH_REPORT	57	/* sends its RSS hash with each frame */
 #define VMBNET_F_RSS		60
 #define VMBNET_F_STANDBY	62
 #define VMBNET_F_SPEED_DUPLEX	63

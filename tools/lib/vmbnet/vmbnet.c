@@ -17,6 +17,8 @@
 #include "vmbnet.h"
 
 #define HDRS	(sizeof(struct vmbnet_msg_hdr) + sizeof(struct virtio_net_hdr_v1))
+/* What a frame to the driver may need, with the hash. */
+#define HDRS_MAX (sizeof(struct vmbnet_msg_hdr) + sizeof(struct virtio_net_hdr_v1_hash))
 #define F(bit)	(1ULL << VMBNET_F_##bit)
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
@@ -41,7 +43,8 @@ void vmbnet_config_init(struct vmbnet_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->version_min = VMBNET_PROTO_VERSION_MIN;
 	cfg->version_max = VMBNET_PROTO_VERSION_MAX;
-	cfg->features = F(MQ) | F(MTU) | F(RSS) | F(STATUS) | F(SPEED_DUPLEX);
+	cfg->features = F(MQ) | F(MTU) | F(RSS) | F(STATUS) | F(SPEED_DUPLEX) |
+			F(HASH_REPORT);
 	cfg->max_queues = VMBNET_MAX_QUEUES;
 	cfg->mtu_min = VMBNET_MTU_MIN;
 	cfg->mtu_max = VMBNET_MTU_MAX;
@@ -347,9 +350,26 @@ static void *tx_reserve(struct vmbnet_queue *q, uint32_t len, int *err)
 	return p;
 }
 
-int vmbnet_sendv(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
-		 const struct iovec *iov, int iovcnt)
+/* The header of a frame to the driver: with the hash once that is agreed. */
+static uint32_t tx_hdr_len(const struct vmbnet_endpoint *ep)
 {
+	uint64_t features;
+	uint32_t seq;
+
+	do {
+		seq = state_read_begin(ep);
+		features = ep->state.features;
+	} while (state_read_retry(ep, seq));
+	return features & F(HASH_REPORT) ? sizeof(struct virtio_net_hdr_v1_hash) :
+					   sizeof(struct virtio_net_hdr_v1);
+}
+
+int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		      const struct vmbnet_rx_hash *hash, const struct iovec *iov,
+		      int iovcnt)
+{
+	struct virtio_net_hdr_v1_hash vh = {};
+	uint32_t hlen = tx_hdr_len(q->ep);
 	struct vmbnet_msg_hdr *mh;
 	size_t len = 0;
 	uint8_t *p;
@@ -359,35 +379,51 @@ int vmbnet_sendv(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
 		len += iov[i].iov_len;
 	if (len > VMBNET_MAX_FRAME_LEN)
 		return -EMSGSIZE;
+	if (hdr)
+		vh.hdr = *hdr;
+	if (hash) {
+		vh.hash_value = cpu_to_le32(hash->value);
+		vh.hash_report = cpu_to_le16(hash->report);
+	}
 
 	pthread_mutex_lock(&q->tx_lock);
-	mh = tx_reserve(q, HDRS + len, &err);
+	mh = tx_reserve(q, sizeof(*mh) + hlen + len, &err);
 	if (mh) {
 		mh->type = cpu_to_le16(VMBNET_MSG_DATA);
 		mh->reserved = 0;
-		mh->len = cpu_to_le32(sizeof(*hdr) + len);
+		mh->len = cpu_to_le32(hlen + len);
 		p = (uint8_t *)(mh + 1);
-		if (hdr)
-			memcpy(p, hdr, sizeof(*hdr));
-		else
-			memset(p, 0, sizeof(*hdr));
-		p += sizeof(*hdr);
+		memcpy(p, &vh, hlen);
+		p += hlen;
 		for (i = 0; i < iovcnt; i++) {
 			memcpy(p, iov[i].iov_base, iov[i].iov_len);
 			p += iov[i].iov_len;
 		}
-		vmbnet_ring_commit(&q->tx, HDRS + len);
+		vmbnet_ring_commit(&q->tx, sizeof(*mh) + hlen + len);
 	}
 	pthread_mutex_unlock(&q->tx_lock);
 	return err;
 }
 
-int vmbnet_send(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
-		const void *frame, uint32_t len)
+int vmbnet_sendv(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		 const struct iovec *iov, int iovcnt)
+{
+	return vmbnet_sendv_hash(q, hdr, NULL, iov, iovcnt);
+}
+
+int vmbnet_send_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		     const struct vmbnet_rx_hash *hash, const void *frame,
+		     uint32_t len)
 {
 	struct iovec iov = { .iov_base = (void *)frame, .iov_len = len };
 
-	return vmbnet_sendv(q, hdr, &iov, 1);
+	return vmbnet_sendv_hash(q, hdr, hash, &iov, 1);
+}
+
+int vmbnet_send(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		const void *frame, uint32_t len)
+{
+	return vmbnet_send_hash(q, hdr, NULL, frame, len);
 }
 
 int vmbnet_send_msg(struct vmbnet_queue *q, uint16_t type, const void *body,
@@ -418,7 +454,7 @@ int vmbnet_send_msg(struct vmbnet_queue *q, uint16_t type, const void *body,
 
 bool vmbnet_can_send(struct vmbnet_queue *q, uint32_t len)
 {
-	uint32_t need = vmbnet_ring_pkt_size(HDRS + len), free;
+	uint32_t need = vmbnet_ring_pkt_size(HDRS_MAX + len), free;
 	bool room;
 
 	pthread_mutex_lock(&q->tx_lock);
@@ -803,42 +839,81 @@ static uint32_t rss_hash(const struct vmbnet_endpoint *ep, const uint8_t *in,
 	return hash;
 }
 
+/* The virtio hash report for a VMBNET_HASH_* type. */
+static uint16_t rss_report(uint32_t type)
+{
+	switch (type) {
+	case VMBNET_HASH_IPV4:
+		return VIRTIO_NET_HASH_REPORT_IPv4;
+	case VMBNET_HASH_TCP_IPV4:
+		return VIRTIO_NET_HASH_REPORT_TCPv4;
+	case VMBNET_HASH_UDP_IPV4:
+		return VIRTIO_NET_HASH_REPORT_UDPv4;
+	case VMBNET_HASH_IPV6:
+		return VIRTIO_NET_HASH_REPORT_IPv6;
+	case VMBNET_HASH_TCP_IPV6:
+		return VIRTIO_NET_HASH_REPORT_TCPv6;
+	case VMBNET_HASH_UDP_IPV6:
+		return VIRTIO_NET_HASH_REPORT_UDPv6;
+	default:
+		return VIRTIO_NET_HASH_REPORT_NONE;
+	}
+}
+
+/* Inside a state read: the queue for in, and its hash. */
 static unsigned int rss_pick(const struct vmbnet_endpoint *ep,
-			     const struct rss_input *in)
+			     const struct rss_input *in, struct vmbnet_rx_hash *h)
 {
 	const struct vmbnet_dev_state *st = &ep->state;
 	uint32_t types = st->rss_set ? st->rss_hash_types : VMBNET_HASH_ALL;
 	unsigned int queues = READ_ONCE(st->queues), q;
-	uint32_t n, hash;
+	uint32_t n, type;
 
-	if (in->l4_type & types)
+	if (in->l4_type & types) {
 		n = in->l4_len;
-	else if (in->l3_type & types)
+		type = in->l4_type;
+	} else if (in->l3_type & types) {
 		n = in->l3_len;
-	else
+		type = in->l3_type;
+	} else {
 		return 0;
-	hash = rss_hash(ep, in->data, n);
+	}
+	h->value = rss_hash(ep, in->data, n);
+	h->report = rss_report(type);
 	/* No table yet: spread flows evenly over the queues in use. */
 	if (!st->rss_set)
-		return queues ? hash % queues : 0;
-	q = st->rss_indir[hash & (VMBNET_RSS_INDIR_SIZE - 1)];
+		return queues ? h->value % queues : 0;
+	q = st->rss_indir[h->value & (VMBNET_RSS_INDIR_SIZE - 1)];
 	return q < queues ? q : 0;
+}
+
+unsigned int vmbnet_rss(const struct vmbnet_endpoint *ep, const void *frame,
+			uint32_t len, struct vmbnet_rx_hash *hash)
+{
+	struct vmbnet_rx_hash h;
+	struct rss_input in;
+	unsigned int q = 0;
+	uint32_t seq;
+
+	h.value = 0;
+	h.report = VIRTIO_NET_HASH_REPORT_NONE;
+	if (rss_parse(frame, len, &in)) {
+		do {
+			seq = state_read_begin(ep);
+			h.value = 0;
+			h.report = VIRTIO_NET_HASH_REPORT_NONE;
+			q = rss_pick(ep, &in, &h);
+		} while (state_read_retry(ep, seq));
+	}
+	if (hash)
+		*hash = h;
+	return q < ep->num_queues ? q : 0;
 }
 
 unsigned int vmbnet_rss_queue(const struct vmbnet_endpoint *ep, const void *frame,
 			      uint32_t len)
 {
-	struct rss_input in;
-	unsigned int q;
-	uint32_t seq;
-
-	if (!rss_parse(frame, len, &in))
-		return 0;
-	do {
-		seq = state_read_begin(ep);
-		q = rss_pick(ep, &in);
-	} while (state_read_retry(ep, seq));
-	return q < ep->num_queues ? q : 0;
+	return vmbnet_rss(ep, frame, len, NULL);
 }
 
 static bool rx_filter_match(const struct vmbnet_dev_state *st, const uint8_t *dst)

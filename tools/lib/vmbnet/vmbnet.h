@@ -201,8 +201,8 @@ int vmbnet_get_version(int fd, struct vmbnet_version *ver);
 
 /*
  * Defaults: the versions this library speaks (VMBNET_PROTO_VERSION_MIN to
- * _MAX), MQ, MTU (68..65521), RSS (every hash type), STATUS and
- * SPEED_DUPLEX; 64 queues, the device's ring size, link up, speed and
+ * _MAX), MQ, MTU (68..65521), RSS (every hash type), HASH_REPORT, STATUS
+ * and SPEED_DUPLEX; 64 queues, the device's ring size, link up, speed and
  * duplex unknown, no callback.
  */
 void vmbnet_config_init(struct vmbnet_config *cfg);
@@ -233,6 +233,23 @@ int vmbnet_send(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
 		const void *frame, uint32_t len);
 int vmbnet_sendv(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
 		 const struct iovec *iov, int iovcnt);
+/*
+ * The RSS hash of a frame to the device, as vmbnet_rss() gives it; with
+ * VMBNET_F_HASH_REPORT agreed it goes with the frame, for the driver to set
+ * skb->hash. report is a VIRTIO_NET_HASH_REPORT_* (NONE: not hashed).
+ */
+struct vmbnet_rx_hash {
+	uint32_t value;
+	uint16_t report;
+};
+
+/* vmbnet_send() and vmbnet_sendv() with the frame's hash (NULL: none). */
+int vmbnet_send_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		     const struct vmbnet_rx_hash *hash, const void *frame,
+		     uint32_t len);
+int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
+		      const struct vmbnet_rx_hash *hash, const struct iovec *iov,
+		      int iovcnt);
 /* Any message, unchecked (tests, hostile endpoints), published at once. */
 int vmbnet_send_msg(struct vmbnet_queue *q, uint16_t type, const void *body,
 		    uint32_t len);
@@ -248,6 +265,9 @@ void vmbnet_get_state(const struct vmbnet_endpoint *ep, struct vmbnet_dev_state 
 /* The queue a frame about to be sent to the device goes to (its RSS). */
 unsigned int vmbnet_rss_queue(const struct vmbnet_endpoint *ep, const void *frame,
 			      uint32_t len);
+/* The same, and the frame's hash for vmbnet_send_hash() (hash may be NULL). */
+unsigned int vmbnet_rss(const struct vmbnet_endpoint *ep, const void *frame,
+			uint32_t len, struct vmbnet_rx_hash *hash);
 /* Whether the device's rx filter takes a frame about to be sent to it. */
 bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 			   uint32_t len);

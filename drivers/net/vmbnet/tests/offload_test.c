@@ -38,10 +38,11 @@ static void vmbnet_offload_hw_features(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(CSUM) | F(HOST_USO)),
 			NETIF_F_HW_CSUM | NETIF_F_GSO_UDP_L4);
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(GUEST_CSUM)), NETIF_F_RXCSUM);
+	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(HASH_REPORT)), NETIF_F_RXHASH);
 	/* Only agreed features: never more than supported. */
 	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL &
 			~(F(MQ) | F(MTU) | F(MAC) | F(STATUS) | F(RSS) |
-			  F(STANDBY) | F(SPEED_DUPLEX)), 0);
+			  F(STANDBY) | F(SPEED_DUPLEX) | F(HASH_REPORT)), 0);
 	/* A VF data path (vf.c): offloads none, SET_DATA_PATH. */
 	KUNIT_EXPECT_TRUE(test, vmbnet_supported_features() & F(STANDBY));
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(STANDBY)), 0);
@@ -271,7 +272,46 @@ static void vmbnet_offload_vlan_gso(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* The hash report: a longer header, and each virtio type read as virtio_net
+ * reads it; anything else refused.
+ */
+static void vmbnet_offload_hash_report(struct kunit *test)
+{
+	static const struct {
+		u16 report;
+		int err;
+		enum pkt_hash_types type;
+	} cases[] = {
+		{ VIRTIO_NET_HASH_REPORT_NONE, 0, PKT_HASH_TYPE_NONE },
+		{ VIRTIO_NET_HASH_REPORT_IPv4, 0, PKT_HASH_TYPE_L3 },
+		{ VIRTIO_NET_HASH_REPORT_TCPv4, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_UDPv4, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_IPv6, 0, PKT_HASH_TYPE_L3 },
+		{ VIRTIO_NET_HASH_REPORT_TCPv6, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_UDPv6, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_IPv6_EX, 0, PKT_HASH_TYPE_L3 },
+		{ VIRTIO_NET_HASH_REPORT_TCPv6_EX, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_UDPv6_EX, 0, PKT_HASH_TYPE_L4 },
+		{ VIRTIO_NET_HASH_REPORT_UDPv6_EX + 1, -EINVAL },
+		{ 0xffff, -EINVAL },
+	};
+	enum pkt_hash_types type;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(ALL), 12);
+	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(ALL | F(HASH_REPORT)), 20);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		type = PKT_HASH_TYPE_NONE;
+		KUNIT_EXPECT_EQ_MSG(test, vmbnet_rx_hash_type(cases[i].report, &type),
+				    cases[i].err, "report %u", cases[i].report);
+		if (!cases[i].err)
+			KUNIT_EXPECT_EQ_MSG(test, type, cases[i].type, "report %u",
+					    cases[i].report);
+	}
+}
+
 static struct kunit_case vmbnet_offload_cases[] = {
+	KUNIT_CASE(vmbnet_offload_hash_report),
 	KUNIT_CASE(vmbnet_offload_vlan_gso),
 	KUNIT_CASE(vmbnet_offload_hw_features),
 	KUNIT_CASE_PARAM(vmbnet_offload_rx_hdr, rx_hdr_gen_params),
