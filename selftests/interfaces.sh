@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # What the kernel's interfaces show of a vmbnet device, and what they let
 # the stack do with it: VLANs on top keep the offloads, transmit timestamps,
-# UDP GSO (6.2+), netdev netlink, the endpoint's RSS hash, ethtool -i
-# telling the endpoint. On the pair topology.
+# UDP GSO (6.2+), netdev netlink, LRO as the endpoint's coalescing, the
+# endpoint's RSS hash, ethtool -i telling the endpoint. On the pair topology.
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
@@ -164,6 +164,54 @@ netdev_nl_all() {	# every page pool there is
 	ip netns exec a netdev_nl page-pools 0
 }
 
+# avg_rx_size NETNS DEV CMD...: the average size of the frames DEV takes
+# in while CMD runs.
+avg_rx_size() {
+	local ns=$1 dev=$2 b0 p0
+	shift 2
+
+	b0=$(ethstat "$ns" "$dev" rx_bytes)
+	p0=$(ethstat "$ns" "$dev" rx_packets)
+	"$@" >/dev/null || fail "$*: failed"
+	echo $((($(ethstat "$ns" "$dev" rx_bytes) - b0) / ($(ethstat "$ns" "$dev" rx_packets) - p0)))
+}
+
+# Receive coalescing is the endpoint's (RSC), and LRO turns it off and on:
+# off, the endpoint segments what it would have delivered whole (the
+# peer's TSO frames); forwarding turns it off by itself (dev_disable_lro).
+lro() {
+	local mark size bad
+
+	pair_up 1
+	ip netns exec b ethtool -k vmb1 | grep -q '^large-receive-offload: on' ||
+		fail "LRO: $(ip netns exec b ethtool -k vmb1 | grep large-receive)"
+	bad=$(ethstat b vmb1 rx_bad_header)
+	iperf_server b
+	size=$(avg_rx_size b vmb1 timeout $((WAIT_S * 2)) ip netns exec a iperf3 -c 192.0.2.2 -n 4M)
+	measured "LRO on: vmb1 took $size-byte frames on average"
+	[ "$size" -gt 1514 ] || fail "LRO on: vmb1 took $size-byte frames on average"
+
+	mark=$(log_lines)
+	ip netns exec b ethtool -K vmb1 lro off
+	expect_logged 'vmb1@b: SET_OFFLOADS seq=[0-9]+ offloads=0x2$' "$mark"
+	iperf_server b
+	size=$(avg_rx_size b vmb1 timeout $((WAIT_S * 2)) ip netns exec a iperf3 -c 192.0.2.2 -n 4M)
+	measured "LRO off: vmb1 took $size-byte frames on average"
+	[ "$size" -le 1514 ] || fail "LRO off: vmb1 took $size-byte frames on average"
+	ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: on' ||
+		fail "vmb0 lost TSO: the endpoint, not the sender, must segment"
+	expect_eq "vmb1's bad headers" "$bad" "$(ethstat b vmb1 rx_bad_header)"
+
+	mark=$(log_lines)
+	ip netns exec b ethtool -K vmb1 lro on
+	expect_logged 'vmb1@b: SET_OFFLOADS seq=[0-9]+ offloads=0x(c0000000000)?182$' "$mark"
+	mark=$(log_lines)
+	ip netns exec b sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec b ethtool -k vmb1 | grep -q '^large-receive-offload: off' ||
+		fail "forwarding left LRO on"
+	expect_logged 'vmb1@b: SET_OFFLOADS seq=[0-9]+ offloads=0x2$' "$mark"
+}
+
 # filter_hits NETNS DEV PREF: packets the ingress filter PREF matched.
 filter_hits() {
 	ip netns exec "$1" tc -s filter show dev "$2" ingress pref "$3" |
@@ -209,6 +257,7 @@ run_test "VLAN devices keep checksum and TSO; tagged TSO frames cross whole" vla
 run_test "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
 run_test "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
 run_test "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink
+run_test "LRO: the endpoint's coalescing off and on; forwarding turns it off" lro
 run_test "rx hash: the endpoint's RSS hash is skb->hash; rxhash off drops it" rx_hash
 run_test "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
 ksft_finish

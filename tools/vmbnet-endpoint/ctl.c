@@ -111,6 +111,10 @@ static void put_request(struct ep_line *l, uint16_t type, const union vmbnet_ctl
 		put(l, "SET_DATA_PATH seq=%u path=%s", le32_to_cpu(b->hdr.seq),
 		    v ? "vf" : "synthetic");
 		return;
+	case VMBNET_MSG_SET_OFFLOADS:
+		put(l, "SET_OFFLOADS seq=%u offloads=%#llx", le32_to_cpu(b->hdr.seq),
+		    (unsigned long long)le64_to_cpu(b->offloads.offloads));
+		return;
 	}
 }
 

@@ -26,6 +26,11 @@
 
 #define F(bit)	(1ULL << VMBNET_F_##bit)
 
+/* UDP GSO (virtio 1.2), which Debian 12's uapi headers predate. */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4	5
+#endif
+
 /* Set by signal handlers and threads, always through EP_FLAG/EP_SET. */
 extern int ep_stop;	/* SIGINT, SIGTERM: end */
 extern int ep_hup;	/* a queue was detached: re-attach */
@@ -81,6 +86,15 @@ void ep_add_counters(const struct ep_counters *c);
 int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	       const uint8_t *frame, uint32_t len, uint64_t *dirty,
 	       struct ep_counters *ctr);
+/* segment.c: a GSO frame as the frames its sender would have sent, each
+ * given to fn; the GUEST_* features a device needs to take it whole.
+ */
+typedef int (*ep_segment_fn)(void *arg, const struct virtio_net_hdr_v1 *hdr,
+			     const uint8_t *frame, uint32_t len);
+int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
+	       uint32_t len, ep_segment_fn fn, void *arg);
+uint64_t ep_gso_feature(const struct virtio_net_hdr_v1 *hdr);
+
 /* Flush the queues of dst a batch of ep_deliver() wrote to. */
 void ep_flush_dirty(struct ep_dev *dst, uint64_t dirty);
 /* After poll(): note a detached queue, take a signal. */

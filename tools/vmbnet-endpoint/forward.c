@@ -6,6 +6,7 @@
  * writes there (sends are locked per queue).
  */
 
+#include <endian.h>
 #include <errno.h>
 #include <unistd.h>
 #include <poll.h>
@@ -40,6 +41,48 @@ struct fwd_thread {
 	pthread_t tid;
 };
 
+struct fwd_seg {
+	struct vmbnet_queue *q;
+	const struct vmbnet_rx_hash *hash;
+	struct ep_counters *ctr;
+};
+
+static int fwd_send_segment(void *arg, const struct virtio_net_hdr_v1 *hdr,
+			    const uint8_t *frame, uint32_t len)
+{
+	struct fwd_seg *s = arg;
+	int err = vmbnet_send_hash(s->q, hdr, s->hash, frame, len);
+
+	if (!err) {
+		s->ctr->frames++;
+		s->ctr->bytes += len;
+	}
+	return err;
+}
+
+/*
+ * A GSO frame for a device that takes no such frames now (its driver
+ * turned coalescing off): its segments, all or, when a ring has no room
+ * for them, none yet. A frame ep_segment() refuses, or one cut short, is
+ * dropped (its sender retransmits).
+ */
+static int fwd_deliver_segments(struct vmbnet_queue *q,
+				const struct virtio_net_hdr_v1 *hdr,
+				const struct vmbnet_rx_hash *hash,
+				const uint8_t *frame, uint32_t len,
+				struct ep_counters *ctr)
+{
+	uint32_t segs = len / (le16toh(hdr->gso_size) ?: 1) + 1;
+	struct fwd_seg s = { .q = q, .hash = hash, .ctr = ctr };
+
+	/* Each segment repeats the headers: 256 bytes bound them. */
+	if (!vmbnet_can_send(q, len + segs * 256))
+		return -ENOSPC;
+	if (ep_segment(hdr, frame, len, fwd_send_segment, &s))
+		ctr->dropped++;
+	return 0;
+}
+
 int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	       const uint8_t *frame, uint32_t len, uint64_t *dirty,
 	       struct ep_counters *ctr)
@@ -47,6 +90,7 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	struct vmbnet_endpoint *ep = &dst->ep;
 	struct vmbnet_rx_hash hash;
 	unsigned int q;
+	uint64_t gso;
 	int err;
 
 	/* A device on its VF gets its frames there (SET_DATA_PATH). */
@@ -56,6 +100,13 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	}
 	/* The hash that picked the queue goes with the frame (HASH_REPORT). */
 	q = vmbnet_rss(ep, frame, len, &hash);
+	gso = hdr ? ep_gso_feature(hdr) : 0;
+	if (gso && (vmbnet_guest_offloads(ep) & gso) != gso) {
+		err = fwd_deliver_segments(&ep->queues[q], hdr, &hash, frame, len, ctr);
+		if (!err)
+			*dirty |= 1ULL << q;
+		return err;
+	}
 	err = vmbnet_send_hash(&ep->queues[q], hdr, &hash, frame, len);
 	if (err == -ENOSPC)
 		return err;

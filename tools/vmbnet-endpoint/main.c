@@ -436,7 +436,8 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 
 	vmbnet_config_init(&ep_cfg);
 	/* STANDBY: a VF data path, which it honours (ep_deliver()). */
-	ep_cfg.features |= OFFLOADS | F(STANDBY);
+	/* Coalescing the driver turns off is undone here (segment.c). */
+	ep_cfg.features |= OFFLOADS | F(STANDBY) | F(CTRL_GUEST_OFFLOADS);
 	ep_cfg.speed = 10000;
 	ep_cfg.duplex = VMBNET_DUPLEX_FULL;
 	/* GNU getopt permutes: options may follow the mode's arguments. */

@@ -31,6 +31,7 @@ const char *vmbnet_ctl_name(u16 type)
 	case VMBNET_MSG_SET_RX_FILTER:	return "SET_RX_FILTER";
 	case VMBNET_MSG_SET_STATE:	return "SET_STATE";
 	case VMBNET_MSG_SET_DATA_PATH:	return "SET_DATA_PATH";
+	case VMBNET_MSG_SET_OFFLOADS:	return "SET_OFFLOADS";
 	case VMBNET_MSG_OFFER:		return "OFFER";
 	case VMBNET_MSG_STATUS:		return "STATUS";
 	case VMBNET_MSG_LINK:		return "LINK";
@@ -147,6 +148,7 @@ union vmbnet_ctl_req_msg {
 	struct vmbnet_ctl_mac mac;
 	struct vmbnet_ctl_value value;
 	struct vmbnet_ctl_rss rss;
+	struct vmbnet_ctl_offloads offloads;
 	struct {
 		struct vmbnet_ctl_rx_filter h;
 		u8 mc[VMBNET_RX_MC_MAX][8];
@@ -159,6 +161,7 @@ static const u16 vmbnet_cfg_type[VMBNET_CFG_NUM] = {
 	[VMBNET_CFG_QUEUES]	= VMBNET_MSG_SET_QUEUES,
 	[VMBNET_CFG_RSS]	= VMBNET_MSG_SET_RSS,
 	[VMBNET_CFG_RX_FILTER]	= VMBNET_MSG_SET_RX_FILTER,
+	[VMBNET_CFG_OFFLOADS]	= VMBNET_MSG_SET_OFFLOADS,
 	[VMBNET_CFG_STATE]	= VMBNET_MSG_SET_STATE,
 	[VMBNET_CFG_DATA_PATH]	= VMBNET_MSG_SET_DATA_PATH,
 };
@@ -186,6 +189,9 @@ static u32 vmbnet_ctl_build(enum vmbnet_cfg cfg, const struct vmbnet_config *c,
 	case VMBNET_CFG_DATA_PATH:
 		m->value.value = cpu_to_le32(c->data_path);
 		return sizeof(m->value);
+	case VMBNET_CFG_OFFLOADS:
+		m->offloads.offloads = cpu_to_le64(c->offloads);
+		return sizeof(m->offloads);
 	case VMBNET_CFG_RSS:
 		m->rss.hash_types = cpu_to_le32(c->rss.hash_types);
 		m->rss.key_size = cpu_to_le16(VMBNET_RSS_KEY_SIZE);
@@ -340,6 +346,15 @@ int vmbnet_ctl_set_value(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 		return -EINVAL;
 	}
 	return vmbnet_ctl_change(priv, cfg);
+}
+
+/* Receive coalescing (LRO) on or off: the endpoint's RSC. */
+int vmbnet_ctl_set_lro(struct vmbnet_priv *priv, bool on)
+{
+	if (!(priv->features & BIT_ULL(VMBNET_F_CTRL_GUEST_OFFLOADS)))
+		return 0;
+	priv->ctl.next.offloads = vmbnet_guest_offloads(priv->features, on);
+	return vmbnet_ctl_change(priv, VMBNET_CFG_OFFLOADS);
 }
 
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac)
@@ -740,6 +755,8 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 		__clear_bit(VMBNET_CFG_RSS, &ctl->dirty);
 	if (!(features & BIT_ULL(VMBNET_F_STANDBY)))
 		__clear_bit(VMBNET_CFG_DATA_PATH, &ctl->dirty);
+	if (!(features & BIT_ULL(VMBNET_F_CTRL_GUEST_OFFLOADS)))
+		__clear_bit(VMBNET_CFG_OFFLOADS, &ctl->dirty);
 	ctl->pushing = ctl->dirty;
 }
 
@@ -768,6 +785,9 @@ static void vmbnet_cfg_copy(struct vmbnet_config *dst,
 		break;
 	case VMBNET_CFG_DATA_PATH:
 		dst->data_path = src->data_path;
+		break;
+	case VMBNET_CFG_OFFLOADS:
+		dst->offloads = src->offloads;
 		break;
 	default:
 		break;
@@ -805,6 +825,10 @@ static void vmbnet_cfg_current(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 	case VMBNET_CFG_DATA_PATH:
 		c->data_path = priv->vf_path;
 		break;
+	case VMBNET_CFG_OFFLOADS:
+		c->offloads = vmbnet_guest_offloads(priv->features,
+						    dev->features & NETIF_F_LRO);
+		break;
 	default:
 		break;
 	}
@@ -826,7 +850,8 @@ static void vmbnet_ctl_revert(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 	if (test_bit(cfg, &ctl->dirty))
 		return;
 	if (!test_bit(cfg, &ctl->acked_valid) || cfg == VMBNET_CFG_RX_FILTER ||
-	    cfg == VMBNET_CFG_STATE || cfg == VMBNET_CFG_DATA_PATH) {
+	    cfg == VMBNET_CFG_STATE || cfg == VMBNET_CFG_DATA_PATH ||
+	    cfg == VMBNET_CFG_OFFLOADS) {
 		/* Nothing to go back to, or nothing that is ours to undo:
 		 * the device keeps what the user set.
 		 */
@@ -926,7 +951,9 @@ void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg)
 	if (!vmbnet_ready(priv) || test_bit(cfg, &priv->ctl.reverting) ||
 	    (cfg == VMBNET_CFG_RSS && !(priv->features & BIT_ULL(VMBNET_F_RSS))) ||
 	    (cfg == VMBNET_CFG_DATA_PATH &&
-	     !(priv->features & BIT_ULL(VMBNET_F_STANDBY))))
+	     !(priv->features & BIT_ULL(VMBNET_F_STANDBY))) ||
+	    (cfg == VMBNET_CFG_OFFLOADS &&
+	     !(priv->features & BIT_ULL(VMBNET_F_CTRL_GUEST_OFFLOADS))))
 		return;
 	__set_bit(cfg, &priv->ctl.dirty);
 	vmbnet_ctl_next(priv);

@@ -4,9 +4,11 @@
 #include <linux/etherdevice.h>
 #include <linux/idr.h>
 #include <linux/if_vlan.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/addrconf.h>
 #include <net/rtnetlink.h>
 #include <kunit/visibility.h>
 
@@ -16,7 +18,8 @@
  * the user turned them off.
  */
 #define VMBNET_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6 | \
-			 NETIF_F_GSO_UDP_L4 | NETIF_F_RXCSUM | NETIF_F_RXHASH)
+			 NETIF_F_GSO_UDP_L4 | NETIF_F_RXCSUM | NETIF_F_RXHASH | \
+			 NETIF_F_LRO)
 
 static DEFINE_IDA(vmbnet_ida);
 
@@ -365,6 +368,22 @@ static netdev_features_t vmbnet_fix_features(struct net_device *dev,
 	return features & ~(VMBNET_OFFLOADS & ~vmbnet_hw_features(priv->features));
 }
 
+/* LRO is the endpoint's coalescing: asked to start, which it may refuse,
+ * or to stop, which always succeeds here (dev_disable_lro() insists; the
+ * GSO frames that still come are taken as before).
+ */
+static int vmbnet_set_features(struct net_device *dev, netdev_features_t features)
+{
+	struct vmbnet_priv *priv = netdev_priv(dev);
+	bool lro = features & NETIF_F_LRO;
+	int err;
+
+	if (!((dev->features ^ features) & NETIF_F_LRO))
+		return 0;
+	err = vmbnet_ctl_set_lro(priv, lro);
+	return lro ? err : 0;
+}
+
 static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_init		= vmbnet_init,
 	.ndo_uninit		= vmbnet_uninit,
@@ -373,6 +392,7 @@ static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_start_xmit		= vmbnet_start_xmit,
 	.ndo_get_stats64	= vmbnet_get_stats64,
 	.ndo_fix_features	= vmbnet_fix_features,
+	.ndo_set_features	= vmbnet_set_features,
 	.ndo_features_check	= vmbnet_features_check,
 	.ndo_change_mtu		= vmbnet_change_mtu,
 	.ndo_set_mac_address	= vmbnet_set_mac_address,
@@ -410,7 +430,7 @@ void vmbnet_update_features(struct vmbnet_priv *priv)
 	/* Tags are in the frame the endpoint gets: VLANs on top keep the
 	 * offloads (the stack still checks them per skb: features_check).
 	 */
-	dev->vlan_features = dev->hw_features | NETIF_F_HIGHDMA;
+	dev->vlan_features = (dev->hw_features | NETIF_F_HIGHDMA) & ~NETIF_F_LRO;
 	netdev_update_features(dev);
 }
 
@@ -499,6 +519,20 @@ EXPORT_SYMBOL_IF_KUNIT(vmbnet_default_queues);
 /* Under RTNL, for ip link and transports alike: queues come in pairs, one
  * NAPI instance each; carrier comes with an endpoint's link status.
  */
+/* Whether IPv4 or IPv6 forwards on dev, when dev_disable_lro() is called. */
+static bool vmbnet_forwarding(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+	struct inet6_dev *idev;
+
+	if (in_dev && IN_DEV_FORWARD(in_dev))
+		return true;
+	if (!IS_ENABLED(CONFIG_IPV6))
+		return false;
+	idev = __in6_dev_get(dev);
+	return idev && READ_ONCE(idev->cnf.forwarding);
+}
+
 static int vmbnet_register(struct net_device *dev)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
@@ -516,8 +550,13 @@ static int vmbnet_register(struct net_device *dev)
 	err = register_netdevice(dev);
 	if (err)
 		return err;
-	/* Offloads are wanted: an endpoint that offers them turns them on. */
-	dev->wanted_features |= VMBNET_OFFLOADS;
+	/* Offloads are wanted: an endpoint that offers them turns them on.
+	 * Not LRO where the device forwards: the registration's
+	 * dev_disable_lro() came before there was any LRO to turn off.
+	 */
+	dev->wanted_features |= VMBNET_OFFLOADS & ~NETIF_F_LRO;
+	if (!vmbnet_forwarding(dev))
+		dev->wanted_features |= NETIF_F_LRO;
 	return 0;
 }
 

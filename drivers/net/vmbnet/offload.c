@@ -19,12 +19,15 @@
 
 #define F(bit)	BIT_ULL(VMBNET_F_##bit)
 
+/* Receive coalescing: GSO frames from the endpoint. */
+#define VMBNET_RSC	(F(GUEST_TSO4) | F(GUEST_TSO6) | F(GUEST_USO4) | F(GUEST_USO6))
+
 u64 vmbnet_supported_features(void)
 {
 	u64 f = F(CSUM) | F(GUEST_CSUM) | F(HOST_TSO4) | F(HOST_TSO6) |
 		F(GUEST_TSO4) | F(GUEST_TSO6) | F(MQ) | F(MTU) | F(MAC) |
 		F(STATUS) | F(RSS) | F(STANDBY) | F(SPEED_DUPLEX) |
-		F(HASH_REPORT);
+		F(HASH_REPORT) | F(CTRL_GUEST_OFFLOADS);
 
 	if (VMBNET_HAVE_USO)
 		f |= F(HOST_USO) | F(GUEST_USO4) | F(GUEST_USO6);
@@ -51,9 +54,25 @@ netdev_features_t vmbnet_hw_features(u64 features)
 		hw |= NETIF_F_RXCSUM;
 	if (features & F(HASH_REPORT))
 		hw |= NETIF_F_RXHASH;
+	/* Coalescing the endpoint can be told to stop: LRO, as netvsc's
+	 * RSC, so that forwarding and bridging turn it off (dev_disable_lro).
+	 */
+	if ((features & F(CTRL_GUEST_OFFLOADS)) && (features & VMBNET_RSC))
+		hw |= NETIF_F_LRO;
 	return hw;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_hw_features);
+
+/* What SET_OFFLOADS lets the endpoint use: the agreed GUEST_* features,
+ * without coalescing unless lro.
+ */
+u64 vmbnet_guest_offloads(u64 features, bool lro)
+{
+	u64 offloads = features & VMBNET_GUEST_OFFLOADS;
+
+	return lro ? offloads : offloads & ~VMBNET_RSC;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_guest_offloads);
 
 static bool vmbnet_gso_allowed(u8 gso_type, u64 features)
 {

@@ -23,6 +23,7 @@ static_assert(sizeof(struct vmbnet_ctl_rss) == 312);
 static_assert(sizeof(struct vmbnet_ctl_rx_filter) == 16);
 static_assert(sizeof(struct vmbnet_ctl_status) == 16);
 static_assert(sizeof(struct vmbnet_ctl_link) == 24);
+static_assert(sizeof(struct vmbnet_ctl_offloads) == 16);
 
 static bool versions_ok(__le32 min, __le32 max)
 {
@@ -122,6 +123,8 @@ u32 vmbnet_ctl_size(u16 type)
 		return sizeof(struct vmbnet_ctl_rss);
 	case VMBNET_MSG_SET_RX_FILTER:
 		return sizeof(struct vmbnet_ctl_rx_filter);
+	case VMBNET_MSG_SET_OFFLOADS:
+		return sizeof(struct vmbnet_ctl_offloads);
 	case VMBNET_MSG_OFFER:
 		return sizeof(struct vmbnet_ctl_offer);
 	case VMBNET_MSG_STATUS:
@@ -166,6 +169,9 @@ int vmbnet_ctl_check(u16 type, const void *body, u32 len)
 		return check_rss(body);
 	case VMBNET_MSG_SET_RX_FILTER:
 		return check_rx_filter(body, len);
+	case VMBNET_MSG_SET_OFFLOADS:
+		return le64_to_cpu(((const struct vmbnet_ctl_offloads *)body)->offloads) &
+		       ~VMBNET_GUEST_OFFLOADS ? -EINVAL : 0;
 	case VMBNET_MSG_OFFER:
 		return check_offer(body);
 	case VMBNET_MSG_STATUS:

@@ -107,6 +107,7 @@ enum vmbnet_cfg {
 	VMBNET_CFG_QUEUES,
 	VMBNET_CFG_RSS,
 	VMBNET_CFG_RX_FILTER,
+	VMBNET_CFG_OFFLOADS,
 	VMBNET_CFG_STATE,
 	VMBNET_CFG_DATA_PATH,
 	VMBNET_CFG_NUM,
@@ -120,6 +121,7 @@ struct vmbnet_config {
 	u32 queues;
 	u32 state;
 	u32 data_path;			/* 1: VF */
+	u64 offloads;			/* VMBNET_GUEST_OFFLOADS it may use */
 	struct vmbnet_rss rss;
 	struct vmbnet_rx_filter rx_filter;
 };
@@ -282,6 +284,7 @@ void vmbnet_ctl_exit(void);
 int vmbnet_ctl_set_value(struct vmbnet_priv *priv, enum vmbnet_cfg cfg,
 			 u32 value);
 int vmbnet_ctl_set_mac(struct vmbnet_priv *priv, const u8 *mac);
+int vmbnet_ctl_set_lro(struct vmbnet_priv *priv, bool on);
 int vmbnet_ctl_set_rss(struct vmbnet_priv *priv, const struct vmbnet_rss *rss);
 void vmbnet_ctl_update(struct vmbnet_priv *priv, enum vmbnet_cfg cfg);
 bool vmbnet_ctl_pushing(const struct vmbnet_priv *priv);
@@ -309,6 +312,7 @@ void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 
 /* offload.c */
 netdev_features_t vmbnet_hw_features(u64 features);
+u64 vmbnet_guest_offloads(u64 features, bool lro);
 u32 vmbnet_rx_hdr_len(u64 features);
 int vmbnet_rx_hash_type(u16 report, enum pkt_hash_types *type);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,

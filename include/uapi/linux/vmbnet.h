@@ -105,6 +105,7 @@ enum vmbnet_msg_type {
 	VMBNET_MSG_SET_RX_FILTER,	/* struct vmbnet_ctl_rx_filter */
 	VMBNET_MSG_SET_STATE,		/* struct vmbnet_ctl_value: 1 up, 0 down */
 	VMBNET_MSG_SET_DATA_PATH,	/* struct vmbnet_ctl_value: 1 VF, 0 synthetic */
+	VMBNET_MSG_SET_OFFLOADS,	/* struct vmbnet_ctl_offloads */
 
 	/* Endpoint to driver: */
 	VMBNET_MSG_OFFER	= 0x40,	/* struct vmbnet_ctl_offer */
@@ -214,6 +215,18 @@ struct vmbnet_ctl_rx_filter {
 	__le32 mc_count;		/* at most VMBNET_RX_MC_MAX */
 };
 
+/*
+ * SET_OFFLOADS, with VMBNET_F_CTRL_GUEST_OFFLOADS agreed: which of the
+ * agreed GUEST_* features the endpoint may use from now on (virtio's
+ * VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET). The driver turns receive coalescing
+ * (RSC: GUEST_TSO4, GUEST_TSO6, GUEST_USO4, GUEST_USO6) off and on with
+ * its LRO feature; GSO frames that were on their way may still come.
+ */
+struct vmbnet_ctl_offloads {
+	struct vmbnet_ctl_hdr hdr;
+	__le64 offloads;		/* 1ULL << VMBNET_F_GUEST_* */
+};
+
 /* The answer to a request: 0, or a positive errno saying why not. */
 struct vmbnet_ctl_status {
 	struct vmbnet_ctl_hdr hdr;
@@ -240,6 +253,7 @@ struct vmbnet_ctl_link {
  */
 #define VMBNET_F_CSUM		0	/* takes frames with partial csum */
 #define VMBNET_F_GUEST_CSUM	1	/* may send partial csum / DATA_VALID */
+#define VMBNET_F_CTRL_GUEST_OFFLOADS 2	/* takes SET_OFFLOADS */
 #define VMBNET_F_MTU		3
 #define VMBNET_F_MAC		5
 #define VMBNET_F_GUEST_TSO4	7	/* may send TCPv4 GSO frames (RSC) */
@@ -255,6 +269,13 @@ struct vmbnet_ctl_link {
 #define VMBNET_F_RSS		60
 #define VMBNET_F_STANDBY	62
 #define VMBNET_F_SPEED_DUPLEX	63
+
+/* The features SET_OFFLOADS may turn off and on again. */
+#define VMBNET_GUEST_OFFLOADS	((1ULL << VMBNET_F_GUEST_CSUM) | \
+				 (1ULL << VMBNET_F_GUEST_TSO4) | \
+				 (1ULL << VMBNET_F_GUEST_TSO6) | \
+				 (1ULL << VMBNET_F_GUEST_USO4) | \
+				 (1ULL << VMBNET_F_GUEST_USO6))
 
 #define VMBNET_MAX_QUEUES	64
 

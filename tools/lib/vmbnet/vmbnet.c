@@ -497,7 +497,7 @@ static int ctl_flush_reply(struct vmbnet_queue *q)
 
 static bool is_request(uint16_t type)
 {
-	return type >= VMBNET_MSG_INIT && type <= VMBNET_MSG_SET_DATA_PATH;
+	return type >= VMBNET_MSG_INIT && type <= VMBNET_MSG_SET_OFFLOADS;
 }
 
 /* Wellformed, but is it expected now? -EPROTO if not. */
@@ -554,6 +554,11 @@ static int ctl_verdict(const struct vmbnet_endpoint *ep, uint16_t type,
 		return v <= le32_to_cpu(o->max_queues) ? 0 : -EINVAL;
 	case VMBNET_MSG_SET_RSS:
 		return check_rss(ep, &b->rss);
+	case VMBNET_MSG_SET_OFFLOADS:
+		if (!(ep->state.features & F(CTRL_GUEST_OFFLOADS)))
+			return -EOPNOTSUPP;
+		return le64_to_cpu(b->offloads.offloads) & ~ep->state.features ?
+		       -EINVAL : 0;
 	default:
 		return 0;
 	}
@@ -589,11 +594,13 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		st->state_set = false;
 		st->version = 0;
 		st->features = 0;
+		st->offloads = 0;
 		break;
 	case VMBNET_MSG_ACCEPT:
 		st->accepted = true;
 		st->version = le32_to_cpu(b->accept.version);
 		st->features = le64_to_cpu(b->accept.features);
+		st->offloads = st->features & VMBNET_GUEST_OFFLOADS;
 		break;
 	case VMBNET_MSG_SET_MAC:
 		st->mac_set = true;
@@ -622,6 +629,9 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		break;
 	case VMBNET_MSG_SET_DATA_PATH:
 		st->vf = v;
+		break;
+	case VMBNET_MSG_SET_OFFLOADS:
+		st->offloads = le64_to_cpu(b->offloads.offloads);
 		break;
 	}
 	state_end(ep);
@@ -965,6 +975,18 @@ bool vmbnet_dev_ready(const struct vmbnet_endpoint *ep)
 		ready = ep->state.state_set;
 	} while (state_read_retry(ep, seq));
 	return ready;
+}
+
+uint64_t vmbnet_guest_offloads(const struct vmbnet_endpoint *ep)
+{
+	uint64_t offloads;
+	uint32_t seq;
+
+	do {
+		seq = state_read_begin(ep);
+		offloads = ep->state.offloads;
+	} while (state_read_retry(ep, seq));
+	return offloads;
 }
 
 bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep)

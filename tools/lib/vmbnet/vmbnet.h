@@ -59,6 +59,7 @@ union vmbnet_ctl_body {
 	struct vmbnet_ctl_rx_filter rx_filter;
 	struct vmbnet_ctl_status status;
 	struct vmbnet_ctl_link link;
+	struct vmbnet_ctl_offloads offloads;
 	uint8_t raw[sizeof(struct vmbnet_ctl_rx_filter) + 8 * VMBNET_RX_MC_MAX];
 };
 
@@ -121,6 +122,7 @@ struct vmbnet_dev_state {
 	bool accepted;			/* ACCEPT taken: requests are allowed */
 	uint32_t version;		/* agreed, once accepted */
 	uint64_t features;		/* agreed, once accepted */
+	uint64_t offloads;		/* GUEST_* usable: agreed, then SET_OFFLOADS */
 	bool mac_set;
 	uint8_t mac[6];			/* last SET_MAC */
 	uint32_t mtu;			/* last SET_MTU, 0 before */
@@ -282,6 +284,12 @@ bool vmbnet_dev_ready(const struct vmbnet_endpoint *ep);
  * VMBNET_F_STANDBY): its frames then go the VF's way, not through the rings.
  */
 bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep);
+/*
+ * The GUEST_* offloads the endpoint may use now: those agreed, less what
+ * the driver turned off (SET_OFFLOADS, with VMBNET_F_CTRL_GUEST_OFFLOADS):
+ * without GUEST_TSO4, say, TCPv4 GSO frames must be segmented first.
+ */
+uint64_t vmbnet_guest_offloads(const struct vmbnet_endpoint *ep);
 
 /*
  * End of a batch: hand consumed bytes back (release; a frame received but

@@ -39,10 +39,21 @@ static void vmbnet_offload_hw_features(struct kunit *test)
 			NETIF_F_HW_CSUM | NETIF_F_GSO_UDP_L4);
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(GUEST_CSUM)), NETIF_F_RXCSUM);
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(HASH_REPORT)), NETIF_F_RXHASH);
+	/* LRO: coalescing the endpoint can be told to stop. */
+	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(GUEST_TSO4)), 0);
+	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(CTRL_GUEST_OFFLOADS)), 0);
+	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(CTRL_GUEST_OFFLOADS) | F(GUEST_TSO6)),
+			NETIF_F_LRO);
+	KUNIT_EXPECT_EQ(test, vmbnet_guest_offloads(ALL, true),
+			F(GUEST_CSUM) | F(GUEST_TSO4) | F(GUEST_TSO6) |
+			F(GUEST_USO4) | F(GUEST_USO6));
+	KUNIT_EXPECT_EQ(test, vmbnet_guest_offloads(ALL, false), F(GUEST_CSUM));
+	KUNIT_EXPECT_EQ(test, vmbnet_guest_offloads(F(GUEST_TSO4), true), F(GUEST_TSO4));
 	/* Only agreed features: never more than supported. */
 	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL &
 			~(F(MQ) | F(MTU) | F(MAC) | F(STATUS) | F(RSS) |
-			  F(STANDBY) | F(SPEED_DUPLEX) | F(HASH_REPORT)), 0);
+			  F(STANDBY) | F(SPEED_DUPLEX) | F(HASH_REPORT) |
+			  F(CTRL_GUEST_OFFLOADS)), 0);
 	/* A VF data path (vf.c): offloads none, SET_DATA_PATH. */
 	KUNIT_EXPECT_TRUE(test, vmbnet_supported_features() & F(STANDBY));
 	KUNIT_EXPECT_EQ(test, vmbnet_hw_features(F(STANDBY)), 0);

@@ -21,6 +21,7 @@ static u32 good_msg(u16 type, u8 *buf)
 		struct vmbnet_ctl_offer offer;
 		struct vmbnet_ctl_status status;
 		struct vmbnet_ctl_link link;
+		struct vmbnet_ctl_offloads offloads;
 		struct {
 			struct vmbnet_ctl_rx_filter f;
 			u8 mc[2][8];
@@ -58,6 +59,9 @@ static u32 good_msg(u16 type, u8 *buf)
 		for (i = 0; i < VMBNET_RSS_INDIR_SIZE; i++)
 			m->rss.indir[i] = cpu_to_le16(i % 4);
 		return sizeof(m->rss);
+	case VMBNET_MSG_SET_OFFLOADS:
+		m->offloads.offloads = cpu_to_le64(BIT_ULL(VMBNET_F_GUEST_CSUM));
+		return sizeof(m->offloads);
 	case VMBNET_MSG_SET_RX_FILTER:
 		m->rx.f.flags = cpu_to_le32(VMBNET_RX_ALLMULTI);
 		m->rx.f.mc_count = cpu_to_le32(2);
@@ -98,8 +102,8 @@ static const u16 ctl_types[] = {
 	VMBNET_MSG_INIT, VMBNET_MSG_ACCEPT, VMBNET_MSG_SET_MAC,
 	VMBNET_MSG_SET_MTU, VMBNET_MSG_SET_QUEUES, VMBNET_MSG_SET_RSS,
 	VMBNET_MSG_SET_RX_FILTER, VMBNET_MSG_SET_STATE,
-	VMBNET_MSG_SET_DATA_PATH, VMBNET_MSG_OFFER, VMBNET_MSG_STATUS,
-	VMBNET_MSG_LINK,
+	VMBNET_MSG_SET_DATA_PATH, VMBNET_MSG_SET_OFFLOADS, VMBNET_MSG_OFFER,
+	VMBNET_MSG_STATUS, VMBNET_MSG_LINK,
 };
 
 static void ctl_type_desc(const u16 *type, char *desc)
@@ -180,6 +184,8 @@ SPOIL(offer_hash, ((struct vmbnet_ctl_offer *)b)->rss_hash_types = cpu_to_le32(0
 SPOIL(offer_rss_sizes_without_rss, ((struct vmbnet_ctl_offer *)b)->features = ONLY_MTU)
 SPOIL(status_errno, ((struct vmbnet_ctl_status *)b)->status = cpu_to_le32(4096))
 SPOIL(link_value, ((struct vmbnet_ctl_link *)b)->link = cpu_to_le32(2))
+SPOIL(offloads_host, ((struct vmbnet_ctl_offloads *)b)->offloads =
+		     cpu_to_le64(BIT_ULL(VMBNET_F_HOST_TSO4)))
 SPOIL(link_duplex, ((struct vmbnet_ctl_link *)b)->duplex = 2)
 
 static const struct ctl_bad_case ctl_bad_cases[] = {
@@ -217,6 +223,7 @@ static const struct ctl_bad_case ctl_bad_cases[] = {
 	{ "status_not_errno", VMBNET_MSG_STATUS, status_errno, -EINVAL },
 	{ "link_2", VMBNET_MSG_LINK, link_value, -EINVAL },
 	{ "link_duplex_2", VMBNET_MSG_LINK, link_duplex, -EINVAL },
+	{ "offloads_not_guest", VMBNET_MSG_SET_OFFLOADS, offloads_host, -EINVAL },
 };
 
 static void ctl_bad_desc(const struct ctl_bad_case *c, char *desc)
