@@ -526,27 +526,27 @@ settings_before_attach() {
 
 run_test "negotiation: INIT, ACCEPT and the device's settings pushed" negotiation
 run_test "ip mtu 9000: unfragmented 8972-byte ping; 67 and 65522 refused" mtu_9000
-run_test "ip mtu: the endpoint's --mtu-max is the maximum" mtu_max_offered
-run_test "ip address: sent; refused when the endpoint refuses" mac_address
-run_test "promisc, allmulticast, maddr: rx filter sent and applied" rx_filter
-run_test "ip link set up/down: the endpoint is told" up_down
+run_test_nodebug "ip mtu: the endpoint's --mtu-max is the maximum" mtu_max_offered
+run_test_nodebug "ip address: sent; refused when the endpoint refuses" mac_address
+run_test_nodebug "promisc, allmulticast, maddr: rx filter sent and applied" rx_filter
+run_test_nodebug "ip link set up/down: the endpoint is told" up_down
 run_test "ethtool -L 4 -> 2 -> 4 with traffic; addresses and routes stay" channels
-run_test "ethtool -l/-L: the endpoint's --max-queues is the maximum; the choice stays" channels_endpoint_max
+run_test_nodebug "ethtool -l/-L: the endpoint's --max-queues is the maximum; the choice stays" channels_endpoint_max
 run_test "ethtool -G: new rings, the endpoint attaches again" rings
-run_test "--no-offload: TSO and tx csum off [fixed]; a capable endpoint restores" no_offload
+run_test_nodebug "--no-offload: TSO and tx csum off [fixed]; a capable endpoint restores" no_offload
 run_test "ethtool -x/-X: table, equal, weight and hkey steer frames" rss_table
-run_test "ethtool -n/-N rx-flow-hash tcp4/udp6" rx_flow_hash
-run_test "link flap by SIGUSR1/SIGUSR2; speed and duplex" link_flap
-run_test "link speed from the endpoint (--speed)" link_speed
-run_test "ethtool msglvl" msglevel
-run_test "a stopped endpoint: waited for 1 s at most, taken, confirmed later" request_timeout
-run_test "a late refusal undoes the change" late_refusal
-run_test "an endpoint's EINTR reaches ip as EIO, never a hang" endpoint_errno
-run_test "settings made before any endpoint reach it" settings_before_attach
-run_test "no common version: no agreement, no carrier; a new endpoint recovers" no_common_version
-run_test "ACCEPT refused: no agreement, no carrier; a new endpoint recovers" accept_refused
-run_test "INIT refused: no agreement, no carrier; a new endpoint recovers" init_refused
-run_test "F_MAC: a random address becomes the endpoint's, a given one stays" mac_from_endpoint
-run_test "a request while queue 0's ring is full and its endpoint stopped" ring_full_request
+run_test_nodebug "ethtool -n/-N rx-flow-hash tcp4/udp6" rx_flow_hash
+run_test_nodebug "link flap by SIGUSR1/SIGUSR2; speed and duplex" link_flap
+run_test_nodebug "link speed from the endpoint (--speed)" link_speed
+run_test_nodebug "ethtool msglvl" msglevel
+run_test_nodebug "a stopped endpoint: waited for 1 s at most, taken, confirmed later" request_timeout
+run_test_nodebug "a late refusal undoes the change" late_refusal
+run_test_nodebug "an endpoint's EINTR reaches ip as EIO, never a hang" endpoint_errno
+run_test_nodebug "settings made before any endpoint reach it" settings_before_attach
+run_test_nodebug "no common version: no agreement, no carrier; a new endpoint recovers" no_common_version
+run_test_nodebug "ACCEPT refused: no agreement, no carrier; a new endpoint recovers" accept_refused
+run_test_nodebug "INIT refused: no agreement, no carrier; a new endpoint recovers" init_refused
+run_test_nodebug "F_MAC: a random address becomes the endpoint's, a given one stays" mac_from_endpoint
+run_test_nodebug "a request while queue 0's ring is full and its endpoint stopped" ring_full_request
 run_test "a ring broken on a queue ethtool -L turns off: the reset is not lost" lost_reset
 ksft_finish

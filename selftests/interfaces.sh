@@ -256,10 +256,10 @@ rx_hash() {
 }
 
 run_test "VLAN devices keep checksum and TSO; tagged TSO frames cross whole" vlan_offloads
-run_test "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
-run_test "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
-run_test "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink
+run_test_nodebug "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
+run_test_nodebug "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
+run_test_nodebug "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink
 run_test "LRO: the endpoint's coalescing off and on; forwarding turns it off" lro
 run_test "rx hash: the endpoint's RSS hash is skb->hash; rxhash off drops it" rx_hash
-run_test "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
+run_test_nodebug "ethtool -i: firmware-version names the endpoint and its protocol" drvinfo
 ksft_finish

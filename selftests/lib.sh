@@ -78,6 +78,25 @@ run_test() {
 	rm -f "$out"
 }
 
+# run_test_nodebug: as run_test, except on the debug kernel. There, where
+# KASAN, lockdep and kmemleak make every command many times slower under
+# TCG, the suite runs each of the driver's paths once; a case whose point
+# is a count, a volume or a path another case drives runs on Debian's
+# kernels only.
+run_test_nodebug() {
+	[ "${VMBNET_DEBUG_KERNEL:-0}" = 1 ] || run_test "$@"
+}
+
+# repeats N [N_DEBUG]: how many times a loop goes round: N, or N_DEBUG
+# (default 2) on the debug kernel.
+repeats() {
+	if [ "${VMBNET_DEBUG_KERNEL:-0}" = 1 ]; then
+		echo "${2:-2}"
+	else
+		echo "$1"
+	fi
+}
+
 # measured WHAT: a number worth reporting whether the case passes or not
 # (a case's own output shows only when it fails); printed at the end.
 MEASURED=/tmp/vmbnet-measured

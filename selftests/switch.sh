@@ -175,7 +175,7 @@ lost_counted() {
 	measured "frames left in a stopped endpoint's ring at a replace: $lost (tx_detach_lost)"
 }
 
-run_test "a second endpoint is refused without --replace (EBUSY)" refused_without_replace
+run_test_nodebug "a second endpoint is refused without --replace (EBUSY)" refused_without_replace
 run_test "replace under ping: little loss, settings kept, old endpoint told, GARP" replace_under_ping
 run_test "kill and restart under ping: the device waits, settings kept" kill_and_restart
 run_test "a lesser endpoint clamps (logged), a capable one restores" clamp_and_restore
