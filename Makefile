@@ -64,9 +64,10 @@ check:
 	tools/setup-deps
 	tools/check
 
-# Every selftest, and vmbnet's KUnit suites as a module (kunit_debug.sh), on
-# the debug kernel: KASAN, UBSAN, lockdep, kmemleak... (tools/vm/run --debug;
-# the kernel is built once per machine, ~6 min cold). Fails on a failed case
+# Every selftest and every case (VMBNET_DEBUG_ALL=1), and vmbnet's KUnit
+# suites as a module (kunit_debug.sh), on the debug kernel: KASAN, UBSAN,
+# lockdep, kmemleak... (tools/vm/run --debug; the kernel is built once per
+# machine, some 20 minutes cold). Fails on a failed case
 # or a failed run (kernel report, vmbnet leak, crash). Log: build/check-debug.log
 DEBUG_TESTS = $(filter-out kunit_debug.sh,$(shell sed -n 's/^TEST_PROGS := //p' selftests/Makefile)) kunit_debug.sh
 
@@ -74,7 +75,7 @@ check-debug:
 	tools/setup-deps
 	$(MAKE) tools
 	@mkdir -p build
-	@{ tools/vm/run --debug --vf 52:54:00:00:00:10 selftests/run_tests.sh $(DEBUG_TESTS) </dev/null 2>&1; \
+	@{ VMBNET_DEBUG_ALL=1 tools/vm/run --debug --vf 52:54:00:00:00:10 selftests/run_tests.sh $(DEBUG_TESTS) </dev/null 2>&1; \
 		echo $$? >build/check-debug.status; } | tee build/check-debug.log
 	@s=$$(cat build/check-debug.status); rm -f build/check-debug.status; \
 		p=$$(grep -cE '^# ok [0-9]+ ' build/check-debug.log); \
