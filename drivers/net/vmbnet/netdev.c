@@ -429,8 +429,6 @@ void vmbnet_update_features(struct vmbnet_priv *priv)
 			   vmbnet_hw_features(priv->features);
 	/* Tags are in the frame the endpoint gets: VLANs on top keep the
 	 * offloads (the stack still checks them per skb: features_check).
-	 * LRO too, as mlx5's: a VLAN without it would turn it off here
-	 * (NETIF_F_UPPER_DISABLES), and one forwarding turns it off anyway.
 	 */
 	dev->vlan_features = dev->hw_features | NETIF_F_HIGHDMA;
 	netdev_update_features(dev);
