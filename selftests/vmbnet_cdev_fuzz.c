@@ -67,10 +67,10 @@
 
 #define F(bit)		(1ULL << VMBNET_F_##bit)
 /* Every VMBNET_F_* bit the uAPI defines. */
-#define KNOWN_FEATURES	(F(CSUM) | F(GUEST_CSUM) | F(MTU) | F(MAC) | F(GUEST_TSO4) | \
-			 F(GUEST_TSO6) | F(HOST_TSO4) | F(HOST_TSO6) | F(STATUS) | F(MQ) | \
-			 F(GUEST_USO4) | F(GUEST_USO6) | F(HOST_USO) | F(RSS) | F(STANDBY) | \
-			 F(SPEED_DUPLEX))
+#define KNOWN_FEATURES	(F(CSUM) | F(GUEST_CSUM) | F(CTRL_GUEST_OFFLOADS) | F(MTU) | \
+			 F(MAC) | F(GUEST_TSO4) | F(GUEST_TSO6) | F(HOST_TSO4) | \
+			 F(HOST_TSO6) | F(STATUS) | F(MQ) | F(GUEST_USO4) | F(GUEST_USO6) | \
+			 F(HOST_USO) | F(HASH_REPORT) | F(RSS) | F(STANDBY) | F(SPEED_DUPLEX))
 
 enum phase { ROOT, UNPRIV, LEAK, PHASES };
 
