@@ -62,9 +62,9 @@ static int fwd_send_segment(void *arg, const struct virtio_net_hdr_v1 *hdr,
 
 /*
  * A GSO frame for a device that takes no such frames now (its driver
- * turned coalescing off): its segments, all or, when a ring has no room
- * for them, none yet. A frame ep_segment() refuses, or one cut short, is
- * dropped (its sender retransmits).
+ * turned coalescing off): its segments, all or, when the ring has no room
+ * for them yet, none. A frame that cannot be segmented, or whose segments
+ * the ring could never hold at once, is dropped (its sender retransmits).
  */
 static int fwd_deliver_segments(struct vmbnet_queue *q,
 				const struct virtio_net_hdr_v1 *hdr,
@@ -72,13 +72,16 @@ static int fwd_deliver_segments(struct vmbnet_queue *q,
 				const uint8_t *frame, uint32_t len,
 				struct ep_counters *ctr)
 {
-	uint32_t segs = len / (le16toh(hdr->gso_size) ?: 1) + 1;
 	struct fwd_seg s = { .q = q, .hash = hash, .ctr = ctr };
+	struct ep_seg_info si;
+	int err;
 
-	/* Each segment repeats the headers: 256 bytes bound them. */
-	if (!vmbnet_can_send(q, len + segs * 256))
-		return -ENOSPC;
-	if (ep_segment(hdr, frame, len, fwd_send_segment, &s))
+	err = ep_segment_info(hdr, frame, len, &si);
+	if (!err)
+		err = vmbnet_room(q, si.segs, si.hlen + si.gso);
+	if (err == -ENOSPC)
+		return err;
+	if (err || ep_segment(hdr, frame, len, fwd_send_segment, &s))
 		ctr->dropped++;
 	return 0;
 }

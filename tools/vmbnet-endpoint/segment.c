@@ -67,47 +67,95 @@ uint64_t ep_gso_feature(const struct virtio_net_hdr_v1 *hdr)
 	}
 }
 
-int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
-	       uint32_t len, ep_segment_fn fn, void *arg)
+/*
+ * Checks a GSO frame as the segmenting below needs it: the headers where
+ * the header says, of the protocols its GSO type says, and a payload.
+ */
+int ep_segment_info(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
+		    uint32_t len, struct ep_seg_info *si)
 {
-	static __thread uint8_t seg[VMBNET_MAX_FRAME_LEN];
 	uint8_t type = hdr->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
 	uint32_t start = le16toh(hdr->csum_start);
-	uint32_t gso = le16toh(hdr->gso_size);
-	uint32_t l3 = 14, thl, hlen, off, n, seq = 0, sum;
-	struct virtio_net_hdr_v1 h = *hdr;
-	uint16_t proto, id = 0, i;
-	uint8_t l4proto, flags;
-	bool v4;
-	int err;
+	uint32_t off = le16toh(hdr->csum_offset);
+	uint32_t l3 = 14, l3len;
+	uint16_t proto;
 
-	if (len < l3 || !(hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || !gso)
+	memset(si, 0, sizeof(*si));
+	si->gso = le16toh(hdr->gso_size);
+	if (len < l3 || !(hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || !si->gso)
 		return -EINVAL;
 	proto = get16(frame + 12);
 	while ((proto == 0x8100 || proto == 0x88a8) && len >= l3 + 4) {
 		proto = get16(frame + l3 + 2);
 		l3 += 4;
 	}
-	v4 = proto == 0x0800;
-	if ((!v4 && proto != 0x86dd) || start < l3 + (v4 ? 20 : 40) || start + 8 > len)
-		return -EINVAL;
-	if (type == VIRTIO_NET_HDR_GSO_UDP_L4) {
-		thl = 8;
-		l4proto = 17;
-	} else if (type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6) {
-		if (start + 20 > len)
+	switch (type) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		si->l4proto = 6;
+		if (off != 16 || start + 20 > len)
 			return -EINVAL;
-		thl = (frame[start + 12] >> 4) * 4;
-		l4proto = 6;
-		seq = get32(frame + start + 4);
-	} else {
+		si->thl = (frame[start + 12] >> 4) * 4;
+		if (si->thl < 20)
+			return -EINVAL;
+		if ((type == VIRTIO_NET_HDR_GSO_TCPV4) != (proto == 0x0800))
+			return -EINVAL;
+		break;
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		si->l4proto = 17;
+		si->thl = 8;
+		if (off != 6)
+			return -EINVAL;
+		break;
+	default:
 		return -EINVAL;
 	}
-	hlen = start + thl;
-	if (thl < 8 || hlen > len || hlen + gso > sizeof(seg) ||
-	    start + le16toh(hdr->csum_offset) + 2 > hlen)
+	si->v4 = proto == 0x0800;
+	if (!si->v4 && proto != 0x86dd)
 		return -EINVAL;
-	if (v4)
+	if (start < l3 || start + si->thl > len)
+		return -EINVAL;
+	l3len = start - l3;
+	if (si->v4) {
+		/* Exactly the IPv4 header, of this protocol, before it. */
+		if (l3len < 20 || (frame[l3] >> 4) != 4 || (frame[l3] & 0xf) * 4 != l3len ||
+		    frame[l3 + 9] != si->l4proto)
+			return -EINVAL;
+	} else if (l3len < 40 || (frame[l3] >> 4) != 6 ||
+		   (l3len == 40 && frame[l3 + 6] != si->l4proto)) {
+		return -EINVAL;
+	}
+	si->l3 = l3;
+	si->start = start;
+	si->hlen = start + si->thl;
+	if (si->hlen >= len || si->hlen + si->gso > VMBNET_MAX_FRAME_LEN)
+		return -EINVAL;
+	si->segs = (len - si->hlen + si->gso - 1) / si->gso;
+	return 0;
+}
+
+int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
+	       uint32_t len, ep_segment_fn fn, void *arg)
+{
+	static __thread uint8_t seg[VMBNET_MAX_FRAME_LEN];
+	uint32_t off, n, seq = 0, sum, l3, start, hlen, thl, gso;
+	struct virtio_net_hdr_v1 h = *hdr;
+	struct ep_seg_info si;
+	uint16_t id = 0, i;
+	uint8_t flags;
+	int err;
+
+	err = ep_segment_info(hdr, frame, len, &si);
+	if (err)
+		return err;
+	l3 = si.l3;
+	start = si.start;
+	hlen = si.hlen;
+	thl = si.thl;
+	gso = si.gso;
+	if (si.l4proto == 6)
+		seq = get32(frame + start + 4);
+	if (si.v4)
 		id = get16(frame + l3 + 4);
 
 	h.gso_type = VIRTIO_NET_HDR_GSO_NONE;
@@ -117,17 +165,17 @@ int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
 		n = len - hlen - off < gso ? len - hlen - off : gso;
 		memcpy(seg, frame, hlen);
 		memcpy(seg + hlen, frame + hlen + off, n);
-		if (v4) {
+		if (si.v4) {
 			put16(seg + l3 + 2, hlen - l3 + n);
 			put16(seg + l3 + 4, id + i);
 			put16(seg + l3 + 10, 0);
-			put16(seg + l3 + 10, ~fold(sum16(seg + l3, (seg[l3] & 0xf) * 4, 0)));
+			put16(seg + l3 + 10, ~fold(sum16(seg + l3, start - l3, 0)));
 			sum = sum16(seg + l3 + 12, 8, 0);
 		} else {
 			put16(seg + l3 + 4, hlen - l3 - 40 + n);
 			sum = sum16(seg + l3 + 8, 32, 0);
 		}
-		if (l4proto == 6) {
+		if (si.l4proto == 6) {
 			put32(seg + start + 4, seq + off);
 			flags = seg[start + 13];
 			if (hlen + off + n < len)
@@ -139,7 +187,7 @@ int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
 			put16(seg + start + 4, thl + n);
 		}
 		/* The pseudo header's sum, for the driver to finish. */
-		sum += l4proto + thl + n;
+		sum += si.l4proto + thl + n;
 		put16(seg + start + le16toh(h.csum_offset), fold(sum));
 		err = fn(arg, &h, seg, hlen + n);
 		if (err)

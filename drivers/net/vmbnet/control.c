@@ -720,6 +720,7 @@ static void vmbnet_ctl_agreed(struct vmbnet_priv *priv)
 		netdev_warn(dev, "the endpoint lacks features %#llx the last one had: their offloads are off until one has them\n",
 			    fewer);
 	WRITE_ONCE(priv->features, features);
+	priv->lro_refused = false;
 	/* Hash types it cannot do are off, until an endpoint that can. */
 	if (features & BIT_ULL(VMBNET_F_RSS)) {
 		u32 types = priv->want_hash_types & le32_to_cpu(o->rss_hash_types);

@@ -365,6 +365,11 @@ static netdev_features_t vmbnet_fix_features(struct net_device *dev,
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
 
+	/* Not asked again of an endpoint that refused it: the refusal would
+	 * fail every later feature change along with it.
+	 */
+	if (priv->lro_refused)
+		features &= ~NETIF_F_LRO;
 	return features & ~(VMBNET_OFFLOADS & ~vmbnet_hw_features(priv->features));
 }
 
@@ -381,7 +386,14 @@ static int vmbnet_set_features(struct net_device *dev, netdev_features_t feature
 	if (!((dev->features ^ features) & NETIF_F_LRO))
 		return 0;
 	err = vmbnet_ctl_set_lro(priv, lro);
-	return lro ? err : 0;
+	if (!lro)
+		return 0;
+	if (err) {
+		priv->lro_refused = true;
+		netdev_warn(dev, "the endpoint refused LRO (%d): off until another endpoint\n",
+			    err);
+	}
+	return err;
 }
 
 static const struct net_device_ops vmbnet_netdev_ops = {

@@ -143,11 +143,11 @@ int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_check);
 
-/* What the endpoint's frames start with: with HASH_REPORT, the hash too. */
-u32 vmbnet_rx_hdr_len(u64 features)
+/* What a frame of the endpoint's starts with: with the hash in DATA_HASH. */
+u32 vmbnet_rx_hdr_len(u16 type)
 {
-	return features & F(HASH_REPORT) ? sizeof(struct virtio_net_hdr_v1_hash) :
-					   sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	return type == VMBNET_MSG_DATA_HASH ? sizeof(struct virtio_net_hdr_v1_hash) :
+					      sizeof(struct virtio_net_hdr_mrg_rxbuf);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_rx_hdr_len);
 

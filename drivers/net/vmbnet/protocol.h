@@ -8,6 +8,14 @@
 #include <linux/types.h>
 #include <uapi/linux/vmbnet.h>
 
+/* A frame (DATA, or DATA_HASH with the endpoint's hash); anything else is
+ * a control message.
+ */
+static inline bool vmbnet_msg_is_data(u16 type)
+{
+	return type == VMBNET_MSG_DATA || type == VMBNET_MSG_DATA_HASH;
+}
+
 u32 vmbnet_ctl_size(u16 type);
 int vmbnet_ctl_check(u16 type, const void *body, u32 len);
 /* toeplitz.c: for endpoints and tests, not in vmbnet.ko. */

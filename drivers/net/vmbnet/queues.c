@@ -340,7 +340,7 @@ static u32 vmbnet_ring_frames(struct vmbnet_ring *view, u32 end)
 	       !vmbnet_ring_peek(view, &pkt)) {
 		if (pkt.len >= sizeof(mh)) {
 			memcpy(&mh, pkt.payload, sizeof(mh));
-			n += le16_to_cpu(mh.type) == VMBNET_MSG_DATA;
+			n += vmbnet_msg_is_data(le16_to_cpu(mh.type));
 		}
 		walked += pkt.total;
 		vmbnet_ring_consume(view, &pkt);

@@ -115,13 +115,13 @@ drop:
 	return NULL;
 }
 
-static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,
-			   bool deliver)
+static void vmbnet_rx_data(struct vmbnet_queue *q, u16 type, const u8 *data,
+			   u32 len, bool deliver)
 {
 	struct vmbnet_priv *priv = q->priv;
 	struct net_device *dev = priv->dev;
 	u64 features = READ_ONCE(priv->features);
-	u32 hlen = vmbnet_rx_hdr_len(features);
+	u32 hlen = vmbnet_rx_hdr_len(type);
 	union {
 		struct virtio_net_hdr_mrg_rxbuf vh;
 		struct virtio_net_hdr_v1_hash hash;
@@ -134,7 +134,8 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, const u8 *data, u32 len,
 		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
 		return;
 	}
-	if (len < hlen + ETH_HLEN)
+	if (len < hlen + ETH_HLEN ||
+	    (type == VMBNET_MSG_DATA_HASH && !(features & BIT_ULL(VMBNET_F_HASH_REPORT))))
 		goto bad_header;
 	/* A copy: the endpoint can rewrite the ring's bytes at any time. */
 	memcpy(&h, data, hlen);
@@ -196,8 +197,9 @@ static void vmbnet_rx_packet(struct vmbnet_queue *q,
 	if (len > pkt->len - sizeof(mh) || ALIGN(sizeof(mh) + len, 8) != pkt->len)
 		goto bad;
 
-	if (le16_to_cpu(mh.type) == VMBNET_MSG_DATA)
-		vmbnet_rx_data(q, pkt->payload + sizeof(mh), len, deliver);
+	if (vmbnet_msg_is_data(le16_to_cpu(mh.type)))
+		vmbnet_rx_data(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
+			       len, deliver);
 	else
 		vmbnet_ctl_rx(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
 			      len);

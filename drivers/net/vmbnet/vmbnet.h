@@ -221,6 +221,7 @@ struct vmbnet_priv {
 	struct vmbnet_ctl ctl;
 	struct vmbnet_rss rss;
 	u32 want_hash_types;		/* ethtool -N: kept across endpoints */
+	bool lro_refused;		/* this endpoint said no to RSC */
 	/* Largest frame the rings take, and room kept free for one. */
 	u32 max_frame;
 	u32 tx_thresh;
@@ -313,7 +314,7 @@ void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 /* offload.c */
 netdev_features_t vmbnet_hw_features(u64 features);
 u64 vmbnet_guest_offloads(u64 features, bool lro);
-u32 vmbnet_rx_hdr_len(u64 features);
+u32 vmbnet_rx_hdr_len(u16 type);
 int vmbnet_rx_hash_type(u16 report, enum pkt_hash_types *type);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
 			u32 frame_len, u64 features);

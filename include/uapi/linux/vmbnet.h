@@ -88,12 +88,15 @@ struct vmbnet_msg_hdr {
 enum vmbnet_msg_type {
 	/*
 	 * struct virtio_net_hdr_v1 (num_buffers 0 on send, ignored on
-	 * receive), then the Ethernet frame. With VMBNET_F_HASH_REPORT
-	 * agreed, what the endpoint sends starts with struct
-	 * virtio_net_hdr_v1_hash instead: the RSS hash it computed and its
-	 * VIRTIO_NET_HASH_REPORT_* type (NONE: no hash).
+	 * receive), then the Ethernet frame.
 	 */
 	VMBNET_MSG_DATA		= 1,
+	/*
+	 * Endpoint to driver, with VMBNET_F_HASH_REPORT agreed: as DATA, with
+	 * struct virtio_net_hdr_v1_hash: the RSS hash the endpoint computed
+	 * and its VIRTIO_NET_HASH_REPORT_* type (NONE: not hashed).
+	 */
+	VMBNET_MSG_DATA_HASH	= 2,
 
 	/* Control, on queue 0 only. Driver to endpoint, each answered by STATUS: */
 	VMBNET_MSG_INIT		= 0x10,	/* struct vmbnet_ctl_init; OFFER answers */

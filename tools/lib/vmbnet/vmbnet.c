@@ -350,8 +350,10 @@ static void *tx_reserve(struct vmbnet_queue *q, uint32_t len, int *err)
 	return p;
 }
 
-/* The header of a frame to the driver: with the hash once that is agreed. */
-static uint32_t tx_hdr_len(const struct vmbnet_endpoint *ep)
+/* A frame to the driver goes with its hash once that is agreed (DATA_HASH,
+ * which says so itself: frames written before the ACCEPT are still DATA).
+ */
+static bool tx_with_hash(const struct vmbnet_endpoint *ep)
 {
 	uint64_t features;
 	uint32_t seq;
@@ -360,8 +362,7 @@ static uint32_t tx_hdr_len(const struct vmbnet_endpoint *ep)
 		seq = state_read_begin(ep);
 		features = ep->state.features;
 	} while (state_read_retry(ep, seq));
-	return features & F(HASH_REPORT) ? sizeof(struct virtio_net_hdr_v1_hash) :
-					   sizeof(struct virtio_net_hdr_v1);
+	return features & F(HASH_REPORT);
 }
 
 int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
@@ -369,7 +370,8 @@ int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hd
 		      int iovcnt)
 {
 	struct virtio_net_hdr_v1_hash vh = {};
-	uint32_t hlen = tx_hdr_len(q->ep);
+	bool with_hash = tx_with_hash(q->ep);
+	uint32_t hlen = with_hash ? sizeof(vh) : sizeof(vh.hdr);
 	struct vmbnet_msg_hdr *mh;
 	size_t len = 0;
 	uint8_t *p;
@@ -389,7 +391,7 @@ int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hd
 	pthread_mutex_lock(&q->tx_lock);
 	mh = tx_reserve(q, sizeof(*mh) + hlen + len, &err);
 	if (mh) {
-		mh->type = cpu_to_le16(VMBNET_MSG_DATA);
+		mh->type = cpu_to_le16(with_hash ? VMBNET_MSG_DATA_HASH : VMBNET_MSG_DATA);
 		mh->reserved = 0;
 		mh->len = cpu_to_le32(hlen + len);
 		p = (uint8_t *)(mh + 1);
@@ -452,16 +454,25 @@ int vmbnet_send_msg(struct vmbnet_queue *q, uint16_t type, const void *body,
 	return kick ? vmbnet_kick(q) : 0;
 }
 
-bool vmbnet_can_send(struct vmbnet_queue *q, uint32_t len)
+int vmbnet_room(struct vmbnet_queue *q, uint32_t count, uint32_t len)
 {
-	uint32_t need = vmbnet_ring_pkt_size(HDRS_MAX + len), free;
+	uint64_t need = (uint64_t)count * vmbnet_ring_pkt_size(HDRS_MAX + len);
+	uint32_t free;
 	bool room;
 
+	/* The writer never fills the ring: at most its size less a packet. */
+	if (len > VMBNET_MAX_FRAME_LEN || need >= q->ep->ring_size)
+		return -EMSGSIZE;
 	pthread_mutex_lock(&q->tx_lock);
 	room = vmbnet_ring_known_free(&q->tx) > need ||
 	       (!vmbnet_ring_free(&q->tx, &free) && free > need);
 	pthread_mutex_unlock(&q->tx_lock);
-	return room;
+	return room ? 0 : -ENOSPC;
+}
+
+bool vmbnet_can_send(struct vmbnet_queue *q, uint32_t len)
+{
+	return !vmbnet_room(q, 1, len);
 }
 
 /* The answer to a control message, or to the INIT, still to be written. */
@@ -555,10 +566,17 @@ static int ctl_verdict(const struct vmbnet_endpoint *ep, uint16_t type,
 	case VMBNET_MSG_SET_RSS:
 		return check_rss(ep, &b->rss);
 	case VMBNET_MSG_SET_OFFLOADS:
+		features = le64_to_cpu(b->offloads.offloads);
 		if (!(ep->state.features & F(CTRL_GUEST_OFFLOADS)))
 			return -EOPNOTSUPP;
-		return le64_to_cpu(b->offloads.offloads) & ~ep->state.features ?
-		       -EINVAL : 0;
+		/* Only what was agreed, and GSO with checksums (as virtio). */
+		if (features & ~ep->state.features ||
+		    (features & ~F(GUEST_CSUM) && !(features & F(GUEST_CSUM))))
+			return -EINVAL;
+		/* Frames come as the application has them, checksums undone:
+		 * the receive checksum offload stays.
+		 */
+		return (ep->state.features & ~features) & F(GUEST_CSUM) ? -EOPNOTSUPP : 0;
 	default:
 		return 0;
 	}

@@ -307,5 +307,10 @@ int vmbnet_wait(struct vmbnet_queue *q);
 int vmbnet_kick(struct vmbnet_queue *q);
 /* Room in the inbound ring for a frame of len bytes, right now. */
 bool vmbnet_can_send(struct vmbnet_queue *q, uint32_t len);
+/*
+ * Room for count frames of up to len bytes each: 0, -ENOSPC if not now,
+ * -EMSGSIZE if never (more than the ring holds).
+ */
+int vmbnet_room(struct vmbnet_queue *q, uint32_t count, uint32_t len);
 
 #endif /* _LIBVMBNET_H */

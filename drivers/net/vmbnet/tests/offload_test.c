@@ -309,8 +309,8 @@ static void vmbnet_offload_hash_report(struct kunit *test)
 	enum pkt_hash_types type;
 	unsigned int i;
 
-	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(ALL), 12);
-	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(ALL | F(HASH_REPORT)), 20);
+	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(VMBNET_MSG_DATA), 12);
+	KUNIT_EXPECT_EQ(test, vmbnet_rx_hdr_len(VMBNET_MSG_DATA_HASH), 20);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		type = PKT_HASH_TYPE_NONE;
 		KUNIT_EXPECT_EQ_MSG(test, vmbnet_rx_hash_type(cases[i].report, &type),
