@@ -98,7 +98,8 @@ int ep_segment_info(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
 		si->thl = (frame[start + 12] >> 4) * 4;
 		if (si->thl < 20)
 			return -EINVAL;
-		if ((type == VIRTIO_NET_HDR_GSO_TCPV4) != (proto == 0x0800))
+		/* TCPv4 in IPv4, TCPv6 in IPv6. */
+		if (type == VIRTIO_NET_HDR_GSO_TCPV4 ? proto != 0x0800 : proto == 0x0800)
 			return -EINVAL;
 		break;
 	case VIRTIO_NET_HDR_GSO_UDP_L4:
