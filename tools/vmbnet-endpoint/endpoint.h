@@ -91,11 +91,14 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
  */
 typedef int (*ep_segment_fn)(void *arg, const struct virtio_net_hdr_v1 *hdr,
 			     const uint8_t *frame, uint32_t len);
+
+/* Where a GSO frame's headers are, and how many segments it makes. */
 struct ep_seg_info {
 	uint32_t l3, start, hlen, thl, gso, segs;
 	uint8_t l4proto;
 	bool v4;
 };
+
 int ep_segment_info(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
 		    uint32_t len, struct ep_seg_info *si);
 int ep_segment(const struct virtio_net_hdr_v1 *hdr, const uint8_t *frame,
