@@ -524,7 +524,7 @@ settings_before_attach() {
 	expect_eq "tx queues" 3 "$(queue_count vmb0 tx a)"
 }
 
-run_test "negotiation: INIT, ACCEPT and the device's settings pushed" negotiation
+run_test_nodebug "negotiation: INIT, ACCEPT and the device's settings pushed" negotiation
 run_test "ip mtu 9000: unfragmented 8972-byte ping; 67 and 65522 refused" mtu_9000
 run_test_nodebug "ip mtu: the endpoint's --mtu-max is the maximum" mtu_max_offered
 run_test_nodebug "ip address: sent; refused when the endpoint refuses" mac_address
@@ -534,7 +534,7 @@ run_test "ethtool -L 4 -> 2 -> 4 with traffic; addresses and routes stay" channe
 run_test_nodebug "ethtool -l/-L: the endpoint's --max-queues is the maximum; the choice stays" channels_endpoint_max
 run_test "ethtool -G: new rings, the endpoint attaches again" rings
 run_test_nodebug "--no-offload: TSO and tx csum off [fixed]; a capable endpoint restores" no_offload
-run_test "ethtool -x/-X: table, equal, weight and hkey steer frames" rss_table
+run_test_nodebug "ethtool -x/-X: table, equal, weight and hkey steer frames" rss_table
 run_test_nodebug "ethtool -n/-N rx-flow-hash tcp4/udp6" rx_flow_hash
 run_test_nodebug "link flap by SIGUSR1/SIGUSR2; speed and duplex" link_flap
 run_test_nodebug "link speed from the endpoint (--speed)" link_speed

@@ -257,7 +257,7 @@ rx_hash() {
 	expect_eq "frames with the endpoint's hash, rxhash off" 0 "$n"
 }
 
-run_test "VLAN devices keep checksum and TSO; tagged TSO frames go out whole" vlan_offloads
+run_test_nodebug "VLAN devices keep checksum and TSO; tagged TSO frames go out whole" vlan_offloads
 run_test_nodebug "ethtool -T: software transmit timestamps, delivered to a socket" tx_timestamps
 run_test_nodebug "USO: UDP_SEGMENT units cross whole, arrive as their datagrams" uso
 run_test_nodebug "netdev netlink: queue NAPIs, qstats that add up, page pools" netdev_netlink

@@ -197,7 +197,10 @@ vf_cleanup() {
 }
 
 for t in toggle vf_down_up vf_choice_kept hot_remove rmmod_releases; do
-	run_test "VF: $t" "$t"
+	case $t in
+	vf_down_up | vf_choice_kept) run_test_nodebug "VF: $t" "$t" ;;
+	*) run_test "VF: $t" "$t" ;;
+	esac
 	vf_cleanup
 done
 ksft_finish
