@@ -39,11 +39,14 @@ static uint64_t rng(void)
 	return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
-/* A frame with a plausible Ethernet header and a random virtio_net_hdr. */
+/* A frame with a plausible Ethernet header and a random virtio_net_hdr,
+ * and hash report (DATA_HASH, where agreed).
+ */
 static void bad_header(struct vmbnet_queue *q)
 {
 	static const uint8_t gso_types[] = { 0, 1, 3, 4, 5, 0x81, 0xff };
 	static const uint16_t csum_offsets[] = { 6, 16, 17 };
+	struct vmbnet_rx_hash hash = { .value = rng() };
 	uint8_t frame[256];
 	struct virtio_net_hdr_v1 h;
 	uint32_t len = rng() % sizeof(frame);
@@ -60,7 +63,8 @@ static void bad_header(struct vmbnet_queue *q)
 	h.gso_size = rng() % 3 ? rng() % 64 : rng();
 	h.csum_start = rng() % 3 ? rng() % 300 : rng();
 	h.csum_offset = rng() % 3 ? csum_offsets[rng() % 3] : rng();
-	vmbnet_send(q, &h, frame, len);
+	hash.report = rng() % 4 ? rng() % 11 : rng();
+	vmbnet_send_hash(q, &h, &hash, frame, len);
 	sent.headers++;
 }
 
@@ -92,7 +96,7 @@ static void bad_message(struct vmbnet_queue *q)
 	for (uint32_t i = 0; i < len; i++)
 		p[i] = rng();
 	if (rng() & 1)
-		mh->type = 1;
+		mh->type = 1 + (rng() & 1);	/* DATA or DATA_HASH */
 	vmbnet_ring_commit(&q->tx, len);
 	sent.messages++;
 }
