@@ -94,6 +94,29 @@ static bool state_read_retry(const struct vmbnet_endpoint *ep, uint32_t seq)
 	return __atomic_load_n(&ep->state_seq, __ATOMIC_RELAXED) != seq;
 }
 
+/* The few fields the data path looks at, read consistently. */
+struct state_flags {
+	bool ready;
+	bool vf;
+	uint64_t features;
+	uint64_t offloads;
+};
+
+static struct state_flags state_flags(const struct vmbnet_endpoint *ep)
+{
+	struct state_flags f;
+	uint32_t seq;
+
+	do {
+		seq = state_read_begin(ep);
+		f.ready = ep->state.state_set;
+		f.vf = ep->state.vf;
+		f.features = ep->state.features;
+		f.offloads = ep->state.offloads;
+	} while (state_read_retry(ep, seq));
+	return f;
+}
+
 void vmbnet_get_state(const struct vmbnet_endpoint *ep, struct vmbnet_dev_state *st)
 {
 	uint32_t seq;
@@ -355,14 +378,7 @@ static void *tx_reserve(struct vmbnet_queue *q, uint32_t len, int *err)
  */
 static bool tx_with_hash(const struct vmbnet_endpoint *ep)
 {
-	uint64_t features;
-	uint32_t seq;
-
-	do {
-		seq = state_read_begin(ep);
-		features = ep->state.features;
-	} while (state_read_retry(ep, seq));
-	return features & F(HASH_REPORT);
+	return state_flags(ep).features & F(HASH_REPORT);
 }
 
 int vmbnet_sendv_hash(struct vmbnet_queue *q, const struct virtio_net_hdr_v1 *hdr,
@@ -985,38 +1001,17 @@ bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 
 bool vmbnet_dev_ready(const struct vmbnet_endpoint *ep)
 {
-	uint32_t seq;
-	bool ready;
-
-	do {
-		seq = state_read_begin(ep);
-		ready = ep->state.state_set;
-	} while (state_read_retry(ep, seq));
-	return ready;
+	return state_flags(ep).ready;
 }
 
 uint64_t vmbnet_guest_offloads(const struct vmbnet_endpoint *ep)
 {
-	uint64_t offloads;
-	uint32_t seq;
-
-	do {
-		seq = state_read_begin(ep);
-		offloads = ep->state.offloads;
-	} while (state_read_retry(ep, seq));
-	return offloads;
+	return state_flags(ep).offloads;
 }
 
 bool vmbnet_data_path_vf(const struct vmbnet_endpoint *ep)
 {
-	uint32_t seq;
-	bool vf;
-
-	do {
-		seq = state_read_begin(ep);
-		vf = ep->state.vf;
-	} while (state_read_retry(ep, seq));
-	return vf;
+	return state_flags(ep).vf;
 }
 
 int vmbnet_kick(struct vmbnet_queue *q)
