@@ -314,10 +314,10 @@ run_test_nodebug "pair: UDP at 20 Mbit/s, every frame vmb0 sends reaches vmb1" u
 run_test_nodebug "pair: a slow reader: tx stops and wakes, 8 MB of TCP, nothing dropped" slow_reader
 run_test_nodebug "pair: offloads off, TCP still works" offloads_off
 run_test_nodebug "pair: 8 flows spread over >= 2 queues" flows_spread
-run_test "pair: endpoint SIGKILLed mid-iperf, device survives, re-attach" endpoint_killed_and_back
+run_test_nodebug "pair: endpoint SIGKILLed mid-iperf, device survives, re-attach" endpoint_killed_and_back
 run_test_nodebug "pair: a device moved to another netns keeps its endpoint" netns_move_keeps_endpoint
 run_test_nodebug "loopback endpoint returns every frame" loopback_mode
 run_test_nodebug "null endpoint drains and counts" null_mode
 run_test_nodebug "tap endpoint bridges to a TAP, TSO included" tap_mode
-run_test "pair: pages a stopped receiver holds outlive the devices and the module" pages_outlive_device
+run_test_nodebug "pair: pages a stopped receiver holds outlive the devices and the module" pages_outlive_device
 ksft_finish

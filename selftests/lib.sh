@@ -80,10 +80,9 @@ run_test() {
 
 # run_test_nodebug: as run_test, except on the debug kernel. There, where
 # KASAN, lockdep and kmemleak make every command many times slower under
-# TCG, `make check` runs each of the driver's paths once; a case whose
-# point is a count, a volume or a path another case drives runs on
-# Debian's kernels only (and on the debug kernel with VMBNET_DEBUG_ALL=1,
-# as `make check-debug` does).
+# TCG, `make check` runs a smoke set of cases (tools/check); the others
+# run on Debian's kernels, and on the debug kernel with VMBNET_DEBUG_ALL=1,
+# as `make check-debug` does.
 debug_light() {
 	[ "${VMBNET_DEBUG_KERNEL:-0}" = 1 ] && [ "${VMBNET_DEBUG_ALL:-0}" != 1 ]
 }

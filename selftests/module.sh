@@ -19,7 +19,7 @@ load_unload_loop() {
 	local i
 
 	unload
-	for i in $(seq 1 "$(repeats 20 4)"); do
+	for i in $(seq 1 "$(repeats 20)"); do
 		modprobe vmbnet
 		[ -c /dev/vmbnet ] || fail "no /dev/vmbnet after load $i"
 		rmmod vmbnet
@@ -105,7 +105,7 @@ hv_module_without_hyperv() {
 	expect_eq "endpoint" none "$(cat /sys/class/net/vmbtest0/vmbnet/endpoint)"
 }
 
-run_test "load/unload $(repeats 20 4) times" load_unload_loop
+run_test "load/unload $(repeats 20) times" load_unload_loop
 run_test_nodebug "/dev/vmbnet is a char device, mode 0600" miscdev_mode
 run_test_nodebug "VERSION ioctl reports the uapi version" version_ioctl
 run_test_nodebug "ip link add type vmbnet loads the module" autoload_on_link_add
