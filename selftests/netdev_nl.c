@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
-#include <stdint.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,7 @@ struct req {
 static int nl_fd;
 static char buf[1 << 16];
 
-static void put_attr(struct req *r, uint16_t type, const void *data, uint16_t len)
+static void put_attr(struct req *r, __u16 type, const void *data, __u16 len)
 {
 	struct nlattr *a = (void *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
 
@@ -57,7 +57,7 @@ static void put_attr(struct req *r, uint16_t type, const void *data, uint16_t le
 	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
-static void start(struct req *r, uint16_t family, uint8_t cmd, uint16_t flags)
+static void start(struct req *r, __u16 family, __u8 cmd, __u16 flags)
 {
 	memset(r, 0, sizeof(*r));
 	r->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
@@ -105,9 +105,9 @@ static int transact(struct req *r, void (*fn)(struct nlattr **tb, void *arg), vo
 	}
 }
 
-static uint64_t u(const struct nlattr *a)
+static __u64 u(const struct nlattr *a)
 {
-	uint64_t v = 0;
+	__u64 v = 0;
 
 	if (a)
 		memcpy(&v, (const char *)a + NLA_HDRLEN,
@@ -118,7 +118,7 @@ static uint64_t u(const struct nlattr *a)
 static void family_cb(struct nlattr **tb, void *arg)
 {
 	if (tb[CTRL_ATTR_FAMILY_ID])
-		*(uint16_t *)arg = u(tb[CTRL_ATTR_FAMILY_ID]);
+		*(__u16 *)arg = u(tb[CTRL_ATTR_FAMILY_ID]);
 }
 
 static int ifindex;
@@ -163,8 +163,8 @@ static void pool_cb(struct nlattr **tb, void *arg)
 
 int main(int argc, char **argv)
 {
-	uint32_t scope = QSTATS_SCOPE_QUEUE;
-	uint16_t family = 0;
+	__u32 scope = QSTATS_SCOPE_QUEUE;
+	__u16 family = 0;
 	struct req r;
 	int err;
 

@@ -6,16 +6,15 @@
  * The hash an endpoint reports with each frame (VMBNET_F_HASH_REPORT).
  */
 #include <arpa/inet.h>
-#include <stdint.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* libvmbnet's, the reference the driver's KUnit tests check. */
-uint32_t vmbnet_toeplitz(const uint8_t *key, uint32_t key_len,
-			 const uint8_t *in, uint32_t len);
+__u32 vmbnet_toeplitz(const __u8 *key, __u32 key_len, const __u8 *in, __u32 len);
 
-static int addr(const char *s, uint8_t *out)
+static int addr(const char *s, __u8 *out)
 {
 	if (inet_pton(AF_INET, s, out) == 1)
 		return 4;
@@ -26,9 +25,9 @@ static int addr(const char *s, uint8_t *out)
 
 int main(int argc, char **argv)
 {
-	uint8_t key[64], in[36], a[16], b[16];
+	__u8 key[64], in[36], a[16], b[16];
 	unsigned int key_len = 0, byte;
-	uint16_t port;
+	__u16 port;
 	const char *p;
 	int n, m;
 
