@@ -26,7 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vmbnet.h"
+/* libvmbnet's insides: the test looks at the fds and maps it made. */
+#include "libvmbnet.h"
 
 static const char *dev;
 static int n, failed;
@@ -148,7 +149,7 @@ static void test_eperm(void)
 
 static void test_queue_fd(void)
 {
-	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint *ep;
 	struct vmbnet_config cfg;
 	struct vmbnet_ring_ctrl *out, *in;
 	u32 word = 1, size, ps;
@@ -162,22 +163,22 @@ static void test_queue_fd(void)
 	result(!err, "ATTACH: %s", strerror(-err));
 	if (err)
 		return;
-	result(ep.num_queues == 4, "queues in use: %u (device has 4)", ep.num_queues);
-	result(ep.supported & (1ULL << VMBNET_F_MQ), "ATTACH gives the driver's features: %#llx",
-	       (unsigned long long)ep.supported);
-	result(ep.ring_size == VMBNET_RING_SIZE_DEFAULT, "default ring size %u",
-	       ep.ring_size);
+	result(ep->num_queues == 4, "queues in use: %u (device has 4)", ep->num_queues);
+	result(ep->supported & (1ULL << VMBNET_F_MQ), "ATTACH gives the driver's features: %#llx",
+	       (unsigned long long)ep->supported);
+	result(ep->ring_size == VMBNET_RING_SIZE_DEFAULT, "default ring size %u",
+	       ep->ring_size);
 	read_sysfs("endpoint", buf, sizeof(buf));
 	snprintf(want, sizeof(want), "user pid=%d", (int)getpid());
 	result(!strcmp(buf, want), "sysfs endpoint while attached: '%s' (want '%s')",
 	       buf, want);
 
-	result(ioctl(ep.fd, VMBNET_IOC_ATTACH, &(struct vmbnet_attach){ .num_queues = 1 }) &&
+	result(ioctl(ep->fd, VMBNET_IOC_ATTACH, &(struct vmbnet_attach){ .num_queues = 1 }) &&
 	       errno == EBUSY, "second ATTACH on one descriptor: EBUSY");
-	result(ioctl(ep.fd, VMBNET_IOC_QUEUE_FD, 4) < 0 && errno == EINVAL,
+	result(ioctl(ep->fd, VMBNET_IOC_QUEUE_FD, 4) < 0 && errno == EINVAL,
 	       "QUEUE_FD past the last queue: EINVAL");
 
-	qfd = ep.queues[0].fd;
+	qfd = ep->queues[0].fd;
 	result(read(qfd, buf, 3) < 0 && errno == EINVAL, "3-byte read: EINVAL");
 	result(write(qfd, buf, 8) < 0 && errno == EINVAL, "8-byte write: EINVAL");
 	result(write(qfd, &word, 4) == 4, "4-byte write (kick)");
@@ -188,7 +189,7 @@ static void test_queue_fd(void)
 	result(errno == EAGAIN, "non-blocking read without a signal: EAGAIN");
 
 	ps = sysconf(_SC_PAGESIZE);
-	size = vmbnet_mmap_offset(VMBNET_MMAP_END, ep.ring_size, ps);
+	size = vmbnet_mmap_offset(VMBNET_MMAP_END, ep->ring_size, ps);
 	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, qfd, 0);
 	result(m == MAP_FAILED && errno == EINVAL, "private mapping: EINVAL");
 	m = mmap(NULL, size + ps, PROT_READ | PROT_WRITE, MAP_SHARED, qfd, 0);
@@ -203,20 +204,20 @@ static void test_queue_fd(void)
 		 * through libvmbnet's mapping shows through this one.
 		 */
 		in = (void *)((char *)m + vmbnet_mmap_offset(VMBNET_MMAP_RX_CTRL,
-							     ep.ring_size, ps));
+							     ep->ring_size, ps));
 		out = (void *)((char *)m + vmbnet_mmap_offset(VMBNET_MMAP_TX_CTRL,
-							      ep.ring_size, ps));
-		ep.queues[0].tx.ctrl->reserved1[0] = cpu_to_le32(0x1b);
-		ep.queues[0].rx.ctrl->reserved1[0] = cpu_to_le32(0x0b);
+							      ep->ring_size, ps));
+		ep->queues[0].tx.ring.ctrl->reserved1[0] = cpu_to_le32(0x1b);
+		ep->queues[0].rx.ring.ctrl->reserved1[0] = cpu_to_le32(0x0b);
 		result(le32_to_cpu(in->reserved1[0]) == 0x1b,
 		       "inbound control page at vmbnet_mmap_offset(RX_CTRL)");
 		result(le32_to_cpu(out->reserved1[0]) == 0x0b,
 		       "outbound control page at vmbnet_mmap_offset(TX_CTRL)");
-		ep.queues[0].tx.ctrl->reserved1[0] = 0;
-		ep.queues[0].rx.ctrl->reserved1[0] = 0;
+		ep->queues[0].tx.ring.ctrl->reserved1[0] = 0;
+		ep->queues[0].rx.ring.ctrl->reserved1[0] = 0;
 		munmap(m, size);
 	}
-	out = ep.queues[0].rx.ctrl;
+	out = ep->queues[0].rx.ring.ctrl;
 	result(le32_to_cpu(out->feature_bits) & VMBNET_RING_F_PENDING_SEND_SZ,
 	       "outbound ring: the driver offers pending_send_sz");
 
@@ -233,9 +234,9 @@ static void test_queue_fd(void)
 	       "replaced: poll gives POLLERR|POLLHUP");
 	result(read(qfd, &word, 4) < 0 && errno == EIO, "replaced: read gives EIO");
 	result(write(qfd, &word, 4) < 0 && errno == EIO, "replaced: write gives EIO");
-	result(ioctl(ep.fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
+	result(ioctl(ep->fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
 	       "replaced: DETACH gives ENOTCONN");
-	vmbnet_detach(&ep);
+	vmbnet_detach(ep);
 	read_sysfs("endpoint", buf, sizeof(buf));
 	result(!strcmp(buf, "none"), "sysfs endpoint after the last one closed: %s", buf);
 }
@@ -245,7 +246,7 @@ static void test_queue_fd(void)
  */
 static void test_detach(void)
 {
-	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint *ep;
 	struct vmbnet_config cfg;
 	struct vmbnet_attach a = { .num_queues = 1 };
 	u32 word = 1;
@@ -258,22 +259,22 @@ static void test_detach(void)
 	result(!err, "ATTACH before DETACH: %s", strerror(-err));
 	if (err)
 		return;
-	result(!ioctl(ep.fd, VMBNET_IOC_DETACH), "DETACH: %s", strerror(errno));
+	result(!ioctl(ep->fd, VMBNET_IOC_DETACH), "DETACH: %s", strerror(errno));
 	read_sysfs("endpoint", buf, sizeof(buf));
 	result(!strcmp(buf, "none"), "after DETACH: endpoint %s", buf);
-	result((poll_one(ep.queues[0].fd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+	result((poll_one(ep->queues[0].fd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
 	       "after DETACH: poll gives POLLERR|POLLHUP");
-	result(read(ep.queues[0].fd, &word, 4) < 0 && errno == EIO,
+	result(read(ep->queues[0].fd, &word, 4) < 0 && errno == EIO,
 	       "after DETACH: read gives EIO");
-	result(ioctl(ep.fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
+	result(ioctl(ep->fd, VMBNET_IOC_DETACH) < 0 && errno == ENOTCONN,
 	       "DETACH again: ENOTCONN");
 	snprintf(a.ifname, sizeof(a.ifname), "%s", dev);
-	result(ioctl(ep.fd, VMBNET_IOC_ATTACH, &a) < 0 && errno == EBUSY,
+	result(ioctl(ep->fd, VMBNET_IOC_ATTACH, &a) < 0 && errno == EBUSY,
 	       "ATTACH after DETACH on the same descriptor: EBUSY (once per open)");
 	err = attach_err(dev, 1, 0, 0);
 	result(!err, "after DETACH the device takes an endpoint without REPLACE: %s",
 	       strerror(-err));
-	vmbnet_detach(&ep);
+	vmbnet_detach(ep);
 }
 
 /* Processes ATTACH at once, none asking to replace: exactly one wins, the
@@ -339,7 +340,7 @@ static void test_attach_race(void)
 /* Closing /dev/vmbnet detaches even while queue descriptors stay open. */
 static void test_close_detaches(void)
 {
-	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint *ep;
 	struct vmbnet_config cfg;
 	char buf[16];
 	int qfd;
@@ -351,15 +352,15 @@ static void test_close_detaches(void)
 		result(0, "ATTACH with 64 KiB rings");
 		return;
 	}
-	result(ep.ring_size == 64 << 10, "64 KiB rings: %u", ep.ring_size);
-	qfd = dup(ep.queues[0].fd);
-	close(ep.fd);
-	ep.fd = -1;
+	result(ep->ring_size == 64 << 10, "64 KiB rings: %u", ep->ring_size);
+	qfd = dup(ep->queues[0].fd);
+	close(ep->fd);
+	ep->fd = -1;
 	read_sysfs("endpoint", buf, sizeof(buf));
 	result(!strcmp(buf, "none"), "closing /dev/vmbnet detaches: endpoint %s", buf);
 	result(poll_one(qfd) & POLLHUP, "queue descriptor of a closed endpoint: POLLHUP");
 	close(qfd);
-	vmbnet_detach(&ep);
+	vmbnet_detach(ep);
 }
 
 static sigjmp_buf fault_jmp;
@@ -393,7 +394,7 @@ static int touch_pages(const volatile u8 *p, size_t len, size_t ps)
 static void test_device_deleted(const char *dev2)
 {
 	size_t ps = sysconf(_SC_PAGESIZE);
-	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint *ep;
 	struct vmbnet_config cfg;
 	unsigned int i;
 	char cmd[64];
@@ -405,15 +406,15 @@ static void test_device_deleted(const char *dev2)
 	cfg.ring_size = 64 << 10;
 	/* Queue descriptors for both queues, each ring mapped. */
 	err = vmbnet_attach(&ep, dev2, &cfg);
-	result(!err && ep.num_queues == 2, "ATTACH to %s, 2 queues mapped: %s", dev2,
+	result(!err && ep->num_queues == 2, "ATTACH to %s, 2 queues mapped: %s", dev2,
 	       strerror(-err));
 	if (err)
 		return;
 	snprintf(cmd, sizeof(cmd), "ip link del %s", dev2);
 	result(!system(cmd), "%s under its endpoint", cmd);
 
-	for (i = 0; i < ep.num_queues; i++) {
-		struct vmbnet_queue *q = &ep.queues[i];
+	for (i = 0; i < ep->num_queues; i++) {
+		struct vmbnet_queue *q = &ep->queues[i];
 
 		result((poll_one(q->fd) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
 		       "deleted: queue %u: poll gives POLLERR|POLLHUP", i);
@@ -425,31 +426,31 @@ static void test_device_deleted(const char *dev2)
 		result(!sig, "deleted: queue %u: the mapping stays readable%s%s", i,
 		       sig ? ": " : "", sig ? strsignal(sig) : "");
 	}
-	result(ioctl(ep.fd, VMBNET_IOC_QUEUE_FD, 0) < 0 && errno == EIO,
+	result(ioctl(ep->fd, VMBNET_IOC_QUEUE_FD, 0) < 0 && errno == EIO,
 	       "deleted: QUEUE_FD gives EIO");
 
-	ok = !close(ep.fd);
-	ep.fd = -1;
-	for (i = 0; i < ep.num_queues; i++) {
-		ok &= !close(ep.queues[i].fd);
-		ep.queues[i].fd = -1;
+	ok = !close(ep->fd);
+	ep->fd = -1;
+	for (i = 0; i < ep->num_queues; i++) {
+		ok &= !close(ep->queues[i].fd);
+		ep->queues[i].fd = -1;
 	}
 	result(ok, "deleted: /dev/vmbnet and the queue descriptors close");
-	for (i = 0; i < ep.num_queues; i++) {
-		sig = touch_pages(ep.queues[i].map, ep.queues[i].map_len, ps);
+	for (i = 0; i < ep->num_queues; i++) {
+		sig = touch_pages(ep->queues[i].map, ep->queues[i].map_len, ps);
 		result(!sig, "all closed: queue %u: the mapping stays readable%s%s", i,
 		       sig ? ": " : "", sig ? strsignal(sig) : "");
 	}
 	/* The driver's INIT, unread, is still in queue 0's outbound ring. */
-	wr = le32_to_cpu(ep.queues[0].rx.ctrl->write_index);
+	wr = le32_to_cpu(ep->queues[0].rx.ring.ctrl->write_index);
 	result(wr > 0, "all closed: the rings keep their contents (write_index %u)", wr);
 	ok = 1;
-	for (i = 0; i < ep.num_queues; i++) {
-		ok &= !munmap(ep.queues[i].map, ep.queues[i].map_len);
-		ep.queues[i].map = NULL;
+	for (i = 0; i < ep->num_queues; i++) {
+		ok &= !munmap(ep->queues[i].map, ep->queues[i].map_len);
+		ep->queues[i].map = NULL;
 	}
 	result(ok, "all closed: the mappings unmap");
-	vmbnet_detach(&ep);
+	vmbnet_detach(ep);
 }
 
 int main(int argc, char **argv)

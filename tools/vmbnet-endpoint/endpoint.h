@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/compiler.h>	/* the library's stand-in: __printf */
+
 #include "vmbnet.h"
 
 /* Frames moved between two draining passes before the queues are flushed. */
@@ -57,7 +59,7 @@ static inline bool ep_running(void)
 struct ep_dev {
 	const char *label;		/* the IF argument, e.g. "vmb0@ns1" */
 	unsigned int index;		/* in the device array */
-	struct vmbnet_endpoint ep;
+	struct vmbnet_endpoint *ep;	/* NULL while detached */
 	struct ep_dev *peer;		/* pair mode: the other device */
 	int link_req;			/* LINK to send: -1 none, 0 down, 1 up */
 	uint64_t ctl_msgs;		/* control messages seen (atomic) */
@@ -108,7 +110,8 @@ uint64_t ep_gso_feature(const struct virtio_net_hdr_v1 *hdr);
 /* Flush the queues of dst a batch of ep_deliver() wrote to. */
 void ep_flush_dirty(struct ep_dev *dst, uint64_t dirty);
 /* After poll(): note a detached queue, take a signal. */
-void ep_polled(struct vmbnet_queue *q, short revents, struct ep_counters *ctr);
+void ep_polled(struct vmbnet_endpoint *ep, unsigned int qi, short revents,
+	       struct ep_counters *ctr);
 
 /* ctl.c: vmbnet_config.ctl for every device. */
 int ep_ctl(struct vmbnet_endpoint *ep, const struct vmbnet_ctl_event *ev, void *priv);

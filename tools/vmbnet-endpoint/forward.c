@@ -27,7 +27,9 @@ struct fwd_held {
 };
 
 struct fwd_flow {
-	struct vmbnet_queue *src;	/* read what this device queue sent */
+	struct vmbnet_endpoint *sep;	/* read what this device's queue qi sent */
+	unsigned int qi;
+	struct vmbnet_rxq *src;
 	struct ep_dev *dst;		/* to this device; NULL: drop */
 	bool blocked;			/* a frame or an answer waits for room */
 	struct fwd_held *held[EP_HOLD_FRAMES];	/* for dst, oldest first */
@@ -42,7 +44,7 @@ struct fwd_thread {
 };
 
 struct fwd_seg {
-	struct vmbnet_queue *q;
+	struct vmbnet_txq *q;
 	const struct vmbnet_rx_hash *hash;
 	struct ep_counters *ctr;
 };
@@ -51,7 +53,7 @@ static int fwd_send_segment(void *arg, const struct virtio_net_hdr_v1 *hdr,
 			    const uint8_t *frame, uint32_t len)
 {
 	struct fwd_seg *s = arg;
-	int err = vmbnet_send_hash(s->q, hdr, s->hash, frame, len);
+	int err = vmbnet_tx_send(s->q, hdr, s->hash, frame, len);
 
 	if (!err) {
 		s->ctr->frames++;
@@ -66,7 +68,7 @@ static int fwd_send_segment(void *arg, const struct virtio_net_hdr_v1 *hdr,
  * for them yet, none. A frame that cannot be segmented, or whose segments
  * the ring could never hold at once, is dropped (its sender retransmits).
  */
-static int fwd_deliver_segments(struct vmbnet_queue *q,
+static int fwd_deliver_segments(struct vmbnet_txq *q,
 				const struct virtio_net_hdr_v1 *hdr,
 				const struct vmbnet_rx_hash *hash,
 				const uint8_t *frame, uint32_t len,
@@ -78,7 +80,7 @@ static int fwd_deliver_segments(struct vmbnet_queue *q,
 
 	err = ep_segment_info(hdr, frame, len, &si);
 	if (!err)
-		err = vmbnet_room(q, si.segs, si.hlen + si.gso);
+		err = vmbnet_tx_room(q, si.segs, si.hlen + si.gso);
 	if (err == -ENOSPC)
 		return err;
 	if (err || ep_segment(hdr, frame, len, fwd_send_segment, &s))
@@ -90,7 +92,7 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	       const uint8_t *frame, uint32_t len, uint64_t *dirty,
 	       struct ep_counters *ctr)
 {
-	struct vmbnet_endpoint *ep = &dst->ep;
+	struct vmbnet_endpoint *ep = dst->ep;
 	struct vmbnet_rx_hash hash;
 	unsigned int q;
 	uint64_t gso;
@@ -105,12 +107,12 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 	q = vmbnet_rss(ep, frame, len, &hash);
 	gso = hdr ? ep_gso_feature(hdr) : 0;
 	if (gso && (vmbnet_guest_offloads(ep) & gso) != gso) {
-		err = fwd_deliver_segments(&ep->queues[q], hdr, &hash, frame, len, ctr);
+		err = fwd_deliver_segments(vmbnet_txq(ep, q), hdr, &hash, frame, len, ctr);
 		if (!err)
 			*dirty |= 1ULL << q;
 		return err;
 	}
-	err = vmbnet_send_hash(&ep->queues[q], hdr, &hash, frame, len);
+	err = vmbnet_tx_send(vmbnet_txq(ep, q), hdr, &hash, frame, len);
 	if (err == -ENOSPC)
 		return err;
 	if (err) {
@@ -126,25 +128,24 @@ int ep_deliver(struct ep_dev *dst, const struct virtio_net_hdr_v1 *hdr,
 void ep_flush_dirty(struct ep_dev *dst, uint64_t dirty)
 {
 	while (dirty) {
-		vmbnet_flush(&dst->ep.queues[__builtin_ctzll(dirty)]);
+		vmbnet_tx_flush(vmbnet_txq(dst->ep, __builtin_ctzll(dirty)));
 		dirty &= dirty - 1;
 	}
 }
 
-void ep_polled(struct vmbnet_queue *q, short revents, struct ep_counters *ctr)
+void ep_polled(struct vmbnet_endpoint *ep, unsigned int qi, short revents,
+	       struct ep_counters *ctr)
 {
-	uint32_t word;
-
 	if (revents & (POLLERR | POLLHUP)) {
 		/* ECONNRESET: the driver starts over and wants us back (a
 		 * corrupt ring, ethtool -G). EIO: another endpoint took the
 		 * device, or it was deleted: fighting for it would not help.
 		 */
-		if (read(q->fd, &word, sizeof(word)) < 0 && errno != ECONNRESET)
+		if (vmbnet_wait(ep, qi) != -ECONNRESET)
 			EP_SET(ep_stop, 1);
 		EP_SET(ep_hup, 1);
 	} else if (revents & POLLIN) {
-		vmbnet_wait(q);
+		vmbnet_wait(ep, qi);
 		ctr->wakeups++;
 	}
 }
@@ -206,10 +207,10 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 	bool ready;
 	int err = 0;
 
-	ready = fl->dst && vmbnet_dev_ready(&fl->dst->ep);
+	ready = fl->dst && vmbnet_dev_ready(fl->dst->ep);
 	if (fl->nheld)
 		err = fwd_release_held(fl, ready, &dirty, ctr);
-	while (!err && n < EP_BATCH && !(err = vmbnet_recv(fl->src, &f))) {
+	while (!err && n < EP_BATCH && !(err = vmbnet_rx_peek(fl->src, &f))) {
 		if (fl->dst && (!ready || fl->nheld)) {
 			fwd_hold(fl, &f, ctr);
 		} else if (fl->dst) {
@@ -221,12 +222,12 @@ static unsigned int fwd_flow_run(struct fwd_flow *fl, struct ep_counters *ctr)
 			ctr->frames++;
 			ctr->bytes += f.len;
 		}
-		vmbnet_recv_next(fl->src);
+		vmbnet_rx_next(fl->src);
 		n++;
 	}
 	fl->blocked = err == -ENOSPC;
 	/* One release per batch, one flush per queue written: a kick each. */
-	vmbnet_release(fl->src);
+	vmbnet_rx_release(fl->src);
 	if (fl->dst)
 		ep_flush_dirty(fl->dst, dirty);
 	/* --rx-delay-us: a slow reader, whose rings the driver fills. */
@@ -252,17 +253,17 @@ static void fwd_sleep(struct fwd_thread *t)
 			timeout = EP_HOLD_POLL_MS;
 		if (t->flows[i].blocked)
 			timeout = EP_BLOCKED_MS;
-		else if (vmbnet_rearm(t->flows[i].src))
+		else if (vmbnet_rx_rearm(t->flows[i].src))
 			return;
 	}
 	for (i = 0; i < t->nflows; i++) {
-		pfd[i].fd = t->flows[i].src->fd;
+		pfd[i].fd = vmbnet_queue_fd(t->flows[i].sep, t->flows[i].qi);
 		pfd[i].events = POLLIN;
 	}
 	if (poll(pfd, t->nflows, timeout) <= 0)
 		return;
 	for (i = 0; i < t->nflows; i++)
-		ep_polled(t->flows[i].src, pfd[i].revents, &t->ctr);
+		ep_polled(t->flows[i].sep, t->flows[i].qi, pfd[i].revents, &t->ctr);
 }
 
 /* One thread: drain every flow it owns, spin, then sleep. */
@@ -303,8 +304,8 @@ void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode)
 	struct fwd_thread *threads;
 
 	for (d = 0; d < ndevs; d++)
-		if (devs[d].ep.num_queues > nthreads)
-			nthreads = devs[d].ep.num_queues;
+		if (vmbnet_num_queues(devs[d].ep) > nthreads)
+			nthreads = vmbnet_num_queues(devs[d].ep);
 	threads = calloc(nthreads, sizeof(*threads));
 	if (!threads)
 		ep_die("out of memory");
@@ -314,9 +315,11 @@ void ep_run_forward(struct ep_dev *devs, unsigned int ndevs, enum ep_mode mode)
 		for (d = 0; d < ndevs; d++) {
 			struct fwd_flow *fl = &t->flows[t->nflows];
 
-			if (i >= devs[d].ep.num_queues)
+			if (i >= vmbnet_num_queues(devs[d].ep))
 				continue;
-			fl->src = &devs[d].ep.queues[i];
+			fl->sep = devs[d].ep;
+			fl->qi = i;
+			fl->src = vmbnet_rxq(devs[d].ep, i);
 			fl->dst = mode == EP_PAIR ? devs[d].peer :
 				  mode == EP_LOOPBACK ? &devs[d] : NULL;
 			t->nflows++;

@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "endpoint.h"
-#include "protocol.h"
+/* The library's insides: a hostile endpoint writes rings as it likes. */
+#include "libvmbnet.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -64,7 +65,7 @@ static void bad_header(struct vmbnet_queue *q)
 	h.csum_start = rng() % 3 ? rng() % 300 : rng();
 	h.csum_offset = rng() % 3 ? csum_offsets[rng() % 3] : rng();
 	hash.report = rng() % 4 ? rng() % 11 : rng();
-	vmbnet_send_hash(q, &h, &hash, frame, len);
+	vmbnet_tx_send(&q->tx, &h, &hash, frame, len);
 	sent.headers++;
 }
 
@@ -76,7 +77,7 @@ static void giant(struct vmbnet_queue *q)
 	uint32_t len = 1515 + rng() % (sizeof(frame) - 1515);
 
 	frame[12] = 0x08;
-	if (vmbnet_send(q, &h, frame, len) == 0)
+	if (vmbnet_tx_send(&q->tx, &h, NULL, frame, len) == 0)
 		sent.giants++;
 }
 
@@ -89,7 +90,7 @@ static void bad_message(struct vmbnet_queue *q)
 	int err;
 
 	/* Single-threaded: the ring is written without its lock. */
-	mh = vmbnet_ring_reserve(&q->tx, len, &err);
+	mh = vmbnet_ring_reserve(&q->tx.ring, len, &err);
 	if (!mh)
 		return;
 	p = (uint8_t *)mh;
@@ -97,7 +98,7 @@ static void bad_message(struct vmbnet_queue *q)
 		p[i] = rng();
 	if (rng() & 1)
 		mh->type = 1 + (rng() & 1);	/* DATA or DATA_HASH */
-	vmbnet_ring_commit(&q->tx, len);
+	vmbnet_ring_commit(&q->tx.ring, len);
 	sent.messages++;
 }
 
@@ -139,7 +140,7 @@ static void dup_status(struct vmbnet_endpoint *ep)
 	st.hdr.seq = cpu_to_le32(seen_n ? seen_seq[i] : rng());
 	st.request = cpu_to_le16(seen_n ? seen_type[i] : VMBNET_MSG_SET_MTU);
 	st.status = cpu_to_le32(rng() % 4096);
-	vmbnet_send_msg(&ep->queues[0], VMBNET_MSG_STATUS, &st, sizeof(st));
+	vmbnet_tx_msg(&ep->queues[0].tx, VMBNET_MSG_STATUS, &st, sizeof(st));
 	sent.dups++;
 }
 
@@ -224,22 +225,22 @@ static void bad_control(struct vmbnet_endpoint *ep)
 			stray_offer(&b, ep);
 		break;
 	}
-	vmbnet_send_msg(q, type, &b, len);
+	vmbnet_tx_msg(&q->tx, type, &b, len);
 	sent.control++;
 }
 
 /* Scribble on a control page or a descriptor. */
 static void bad_ring(struct vmbnet_queue *q)
 {
-	struct vmbnet_ring_ctrl *in = q->tx.ctrl, *out = q->rx.ctrl;
-	struct vmbnet_pkt_desc *d = (void *)(q->tx.data + q->tx.index);
+	struct vmbnet_ring_ctrl *in = q->tx.ring.ctrl, *out = q->rx.ring.ctrl;
+	struct vmbnet_pkt_desc *d = (void *)(q->tx.ring.data + q->tx.ring.index);
 
 	switch (rng() % 7) {
 	case 0:
 		in->write_index = rng();
 		break;
 	case 1:
-		in->write_index = (q->tx.index + 8 * (rng() % 64)) % q->tx.size;
+		in->write_index = (q->tx.ring.index + 8 * (rng() % 64)) % q->tx.ring.size;
 		d->len8 = rng();
 		d->offset8 = rng();
 		d->type = rng() % 8;
@@ -248,7 +249,7 @@ static void bad_ring(struct vmbnet_queue *q)
 		out->read_index = rng();
 		break;
 	case 3:
-		out->read_index = (rng() % q->rx.size) & ~7U;
+		out->read_index = (rng() % q->rx.ring.size) & ~7U;
 		break;
 	case 4:
 		out->interrupt_mask = rng();
@@ -256,10 +257,10 @@ static void bad_ring(struct vmbnet_queue *q)
 		break;
 	case 5:
 		in->feature_bits = rng();
-		in->pending_send_sz = rng() % q->tx.size;
+		in->pending_send_sz = rng() % q->tx.ring.size;
 		break;
 	default:
-		in->write_index = q->tx.index + 4;
+		in->write_index = q->tx.ring.index + 4;
 		break;
 	}
 	sent.rings++;
@@ -271,9 +272,9 @@ static void drain(struct vmbnet_queue *q)
 	struct vmbnet_frame f;
 	int n = 0;
 
-	while (n++ < EP_BATCH && vmbnet_recv(q, &f) == 0)
-		vmbnet_recv_next(q);
-	vmbnet_release(q);
+	while (n++ < EP_BATCH && vmbnet_rx_peek(&q->rx, &f) == 0)
+		vmbnet_rx_next(&q->rx);
+	vmbnet_rx_release(&q->rx);
 }
 
 /* Look for a detached queue, without waiting. */
@@ -289,7 +290,7 @@ static void check_hup(struct vmbnet_endpoint *ep, int timeout_ms)
 	}
 	if (poll(pfd, ep->num_queues, timeout_ms) > 0)
 		for (i = 0; i < ep->num_queues; i++)
-			ep_polled(&ep->queues[i], pfd[i].revents, &ctr);
+			ep_polled(ep, i, pfd[i].revents, &ctr);
 }
 
 /*
@@ -303,19 +304,19 @@ static void negotiate(struct ep_dev *d)
 	unsigned int i;
 
 	while (ep_running()) {
-		for (i = 0; i < d->ep.num_queues; i++)
-			drain(&d->ep.queues[i]);
+		for (i = 0; i < d->ep->num_queues; i++)
+			drain(&d->ep->queues[i]);
 		now = ep_now_ns();
 		if (__atomic_load_n(&d->ctl_msgs, __ATOMIC_RELAXED) != seen) {
 			seen = __atomic_load_n(&d->ctl_msgs, __ATOMIC_RELAXED);
 			quiet = now;
 		}
-		vmbnet_get_state(&d->ep, &st);
+		vmbnet_get_state(d->ep, &st);
 		if ((st.accepted && now - quiet > 300000000ULL) ||
 		    now - start > 5000000000ULL)
 			break;
 		ep_serve_link();
-		check_hup(&d->ep, 10);
+		check_hup(d->ep, 10);
 	}
 }
 
@@ -350,7 +351,7 @@ static void report(unsigned long seed, uint64_t actions)
  */
 void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 {
-	struct vmbnet_endpoint *ep = &d->ep;
+	struct vmbnet_endpoint *ep = d->ep;
 	static uint64_t actions;	/* over every attach */
 	uint64_t stall = 0;
 
@@ -376,15 +377,17 @@ void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 			bad_ring(q);
 		} else if (what < 898) {
 			/* The kernel may have reset the queue: start over too. */
-			vmbnet_ring_init(&q->tx, q->tx.ctrl, q->tx.data, q->tx.size);
-			vmbnet_ring_init(&q->rx, q->rx.ctrl, q->rx.data, q->rx.size);
+			struct vmbnet_ring *tx = &q->tx.ring, *rx = &q->rx.ring;
+
+			vmbnet_ring_init(tx, tx->ctrl, tx->data, tx->size);
+			vmbnet_ring_init(rx, rx->ctrl, rx->data, rx->size);
 			sent.resets++;
 		} else if (what < 930) {
 			vmbnet_send_link(ep, rng() & 1, rng(), rng() & 1);
 			sent.links++;
 		} else if (what < 962) {
 			for (i = 0; i < 64; i++)
-				vmbnet_kick(q);
+				vmbnet_kick_fd(q->fd);
 			sent.floods++;
 		} else if (what < 964) {
 			if (!stall) {
@@ -398,9 +401,9 @@ void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 			stall--;
 		else
 			drain(q);
-		vmbnet_flush(q);
+		vmbnet_tx_flush(&q->tx);
 		if (rng() % 4 == 0)
-			vmbnet_kick(q);
+			vmbnet_kick_fd(q->fd);
 		if (++actions % 256 == 0) {
 			ep_serve_link();
 			check_hup(ep, 0);

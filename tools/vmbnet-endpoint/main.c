@@ -166,7 +166,7 @@ void ep_serve_link(void)
 			d->link_req = sig == 2;
 		if (d->link_req < 0)
 			continue;
-		err = vmbnet_send_link(&d->ep, d->link_req, ep_cfg.speed, ep_cfg.duplex);
+		err = vmbnet_send_link(d->ep, d->link_req, ep_cfg.speed, ep_cfg.duplex);
 		if (err == -ENOSPC)
 			continue;	/* queue 0 is full: next time round */
 		if (!err) {
@@ -289,8 +289,11 @@ static void ep_pair_offers(struct ep_dev *a, struct ep_dev *b)
 {
 	uint64_t f = ep_cfg.features;
 
-	a->ep.cfg.features = (f & ~OFFLOADS) | (f & ep_mirror(f & b->ep.supported));
-	b->ep.cfg.features = (f & ~OFFLOADS) | (f & ep_mirror(f & a->ep.supported));
+	/* Before anything reads queue 0: it cannot fail. */
+	vmbnet_set_offer_features(a->ep, (f & ~OFFLOADS) |
+				  (f & ep_mirror(f & vmbnet_supported(b->ep))));
+	vmbnet_set_offer_features(b->ep, (f & ~OFFLOADS) |
+				  (f & ep_mirror(f & vmbnet_supported(a->ep))));
 }
 
 static void ep_detach_all(void)
@@ -298,11 +301,15 @@ static void ep_detach_all(void)
 	unsigned int i, q;
 
 	for (i = 0; i < ep_ndevs; i++) {
-		struct vmbnet_endpoint *ep = &ep_devs[i].ep;
+		struct vmbnet_endpoint *ep = ep_devs[i].ep;
+		struct vmbnet_rxq_stats st;
 
-		for (q = 0; ep->queues && q < ep->num_queues; q++)
-			ep_devs[i].ctl_bad += ep->queues[q].ctl_bad;
+		for (q = 0; ep && q < vmbnet_num_queues(ep); q++) {
+			vmbnet_rxq_stats(vmbnet_rxq(ep, q), &st);
+			ep_devs[i].ctl_bad += st.ctl_bad;
+		}
 		vmbnet_detach(ep);
+		ep_devs[i].ep = NULL;
 	}
 }
 
@@ -336,8 +343,10 @@ static bool ep_attach_all(uint32_t ring_size, bool first)
 			fprintf(stderr, "vmbnet-endpoint: attach %s: %s; retrying\n",
 				ep_devs[i].label, strerror(-err));
 		last = err;
-		while (i--)
-			vmbnet_detach(&ep_devs[i].ep);
+		while (i--) {
+			vmbnet_detach(ep_devs[i].ep);
+			ep_devs[i].ep = NULL;
+		}
 		ep_sleep_ms(err == -ENODEV ? 500 : 100);
 		if (EP_FLAG(ep_stop))
 			return false;
@@ -348,9 +357,9 @@ static bool ep_attach_all(uint32_t ring_size, bool first)
 		ep_pair_offers(&ep_devs[0], &ep_devs[1]);
 	for (i = 0; i < ep_ndevs; i++)
 		ep_log_msg("attached %s: %u queues, %u-byte rings, driver features %#llx",
-			   ep_devs[i].label, ep_devs[i].ep.num_queues,
-			   ep_devs[i].ep.ring_size,
-			   (unsigned long long)ep_devs[i].ep.supported);
+			   ep_devs[i].label, vmbnet_num_queues(ep_devs[i].ep),
+			   vmbnet_ring_size(ep_devs[i].ep),
+			   (unsigned long long)vmbnet_supported(ep_devs[i].ep));
 	return true;
 }
 

@@ -28,11 +28,11 @@
 
 struct tap_queue {
 	struct ep_dev *dev;
-	struct vmbnet_queue *q;
+	unsigned int qi;
+	struct vmbnet_rxq *q;
 	int tapfd;
 	uint8_t *buf;
 	size_t held;			/* a frame read from the TAP, awaiting room */
-	bool rx_blocked;		/* a control answer awaits room */
 	struct ep_counters ctr;
 	pthread_t tid;
 };
@@ -128,9 +128,8 @@ static unsigned int tap_from_device(struct tap_queue *tq)
 {
 	struct vmbnet_frame f;
 	unsigned int n = 0;
-	int err = 0;
 
-	while (n < EP_BATCH && !(err = vmbnet_recv(tq->q, &f))) {
+	while (n < EP_BATCH && !vmbnet_rx_peek(tq->q, &f)) {
 		struct iovec iov[2] = {
 			{ .iov_base = &f.hdr, .iov_len = sizeof(f.hdr) },
 			{ .iov_base = (void *)f.data, .iov_len = f.len },
@@ -144,11 +143,10 @@ static unsigned int tap_from_device(struct tap_queue *tq)
 			tq->ctr.frames++;
 			tq->ctr.bytes += f.len;
 		}
-		vmbnet_recv_next(tq->q);
+		vmbnet_rx_next(tq->q);
 		n++;
 	}
-	tq->rx_blocked = err == -ENOSPC;
-	vmbnet_release(tq->q);
+	vmbnet_rx_release(tq->q);
 	return n;
 }
 
@@ -189,23 +187,23 @@ static void *tap_thread(void *arg)
 	while (ep_running()) {
 		if (tap_from_device(tq) + tap_to_device(tq))
 			continue;
-		if (!tq->rx_blocked && vmbnet_rearm(tq->q))
+		if (vmbnet_rx_rearm(tq->q))
 			continue;
 		/* Room may be signalled to another thread's queue: look soon. */
-		blocked = tq->rx_blocked || tq->held;
-		pfd[0].fd = tq->q->fd;
+		blocked = tq->held;
+		pfd[0].fd = vmbnet_queue_fd(tq->dev->ep, tq->qi);
 		pfd[0].events = POLLIN;
 		pfd[1].fd = tq->tapfd;
 		pfd[1].events = tq->held ? 0 : POLLIN;
 		if (poll(pfd, 2, blocked ? EP_BLOCKED_MS : EP_IDLE_MS) > 0)
-			ep_polled(tq->q, pfd[0].revents, &tq->ctr);
+			ep_polled(tq->dev->ep, tq->qi, pfd[0].revents, &tq->ctr);
 	}
 	return NULL;
 }
 
 void ep_run_tap(struct ep_dev *d, const char *tapname)
 {
-	unsigned int n = d->ep.num_queues, i;
+	unsigned int n = vmbnet_num_queues(d->ep), i;
 	struct tap_queue *tqs;
 
 	tap_queues(tapname, n);
@@ -218,7 +216,8 @@ void ep_run_tap(struct ep_dev *d, const char *tapname)
 		ep_die("out of memory");
 	for (i = 0; i < n; i++) {
 		tqs[i].dev = d;
-		tqs[i].q = &d->ep.queues[i];
+		tqs[i].qi = i;
+		tqs[i].q = vmbnet_rxq(d->ep, i);
 		tqs[i].tapfd = tap_fds[i];
 		tqs[i].buf = malloc(VNET_HDR + VMBNET_MAX_FRAME_LEN);
 		if (!tqs[i].buf)

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* vmbnet: control message rules (see protocol.h) and the Toeplitz hash.
  *
  * Each control message has one exact length (the rx filter: one per

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* vmbnet: the control protocol's rules, shared like ring.c with libvmbnet,
  * so that each side checks the other's messages the same way.
  */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* vmbnet: VMBus-format rings (see ring.h).
  *
  * Every index read from the control page is read once, checked, and kept

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* vmbnet: one ring implementation for every transport, in the VMBus format.
  *
  * This file and ring.c are also compiled into libvmbnet (tools/lib/vmbnet),

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* vmbnet: the reference Toeplitz hash, for endpoints (libvmbnet links it)
  * and KUnit; the driver itself never hashes: RSS is the endpoint's job.
  */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The kernel's SMP barriers, from the compiler's C11 atomics. */
 #ifndef _VMBNET_TOOLS_ASM_BARRIER_H
 #define _VMBNET_TOOLS_ASM_BARRIER_H

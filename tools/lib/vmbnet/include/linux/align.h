@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 #ifndef _VMBNET_TOOLS_LINUX_ALIGN_H
 #define _VMBNET_TOOLS_LINUX_ALIGN_H
 

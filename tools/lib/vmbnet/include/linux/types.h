@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The kernel's short type names, for the ring code shared with the driver. */
 #ifndef _VMBNET_TOOLS_LINUX_TYPES_H
 #define _VMBNET_TOOLS_LINUX_TYPES_H
