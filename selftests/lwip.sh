@@ -20,6 +20,9 @@ lwip_up() {
 }
 
 lwip_start() {
+	: >"$LWIP_LOG"
+	# Shown with the case's output, which only a failure prints.
+	trap 'echo "vmbnet-lwip said:"; head -n 40 "$LWIP_LOG"' EXIT
 	vmbnet-lwip vmb0 "$LWIP_ADDR/24" >>"$LWIP_LOG" 2>&1 &
 	LWIP_PID=$!
 	wait_for "$WAIT_S" has_carrier_here vmb0 || fail "no carrier on vmb0"
@@ -101,7 +104,6 @@ cleanup() {
 	return 0
 }
 
-: >"$LWIP_LOG"
 run_test "lwip: ping the lwIP stack on vmbnet's rings" ping_lwip
 run_test "lwip: 1 MB TCP echo, byte for byte" echo_1mb
 run_test "lwip: HTTP GET (bash /dev/tcp), 20 more" http_get

@@ -42,7 +42,7 @@ static unsigned int tapif_input(struct netif *netif, unsigned int budget)
 	ssize_t len;
 
 	while (n < budget && (len = read(tapfd, buf, sizeof(buf))) > 0) {
-		p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
+		p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
 		if (p) {
 			pbuf_take(p, buf, len);
 			if (netif->input(p, netif) != ERR_OK)
