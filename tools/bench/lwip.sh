@@ -42,6 +42,7 @@ wait_for() {	# wait_for SECONDS CMD...
 }
 
 modprobe vmbnet
+modprobe tun
 # vmbnet: the kernel 192.0.2.1, lwIP 192.0.2.9; tap: 198.51.100.1 and .9.
 ip link add vmb0 type vmbnet
 ip addr add 192.0.2.1/24 dev vmb0

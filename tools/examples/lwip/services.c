@@ -101,39 +101,75 @@ static err_t echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-/* HTTP: any request gets the one page, then the connection closes. */
+/*
+ * HTTP: any request gets the one page. The client closes first, once it
+ * has the Content-Length: the side that closes first keeps TIME_WAIT, and
+ * lwIP's would refuse a client reusing the port (a SYN in TIME_WAIT).
+ */
 static const char http_page[] =
 	"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 28\r\n"
-	"Connection: close\r\n\r\nhello from lwIP on vmbnet!\r\n";
+	"\r\nhello from lwIP on vmbnet!\r\n";
+
+/* tcp_poll's unit is the slow timer's 500 ms: a silent client goes after 10 s. */
+#define HTTP_IDLE_POLLS	20
 
 static err_t http_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-	(void)arg;
+	bool *answered = arg;
+
 	if (!p || err != ERR_OK) {
 		if (p)
 			pbuf_free(p);
+		free(answered);
+		tcp_arg(pcb, NULL);
 		tcp_recv(pcb, NULL);
+		tcp_poll(pcb, NULL, 0);
 		tcp_close(pcb);
 		return ERR_OK;
 	}
 	tcp_recved(pcb, p->tot_len);
 	pbuf_free(p);
 	/* The first bytes of the request are enough to answer it. */
-	tcp_recv(pcb, NULL);
-	tcp_write(pcb, http_page, sizeof(http_page) - 1, 0);
-	ctr.http_requests++;
-	/* The FIN goes after the page. */
-	tcp_close(pcb);
+	if (!*answered) {
+		*answered = true;
+		tcp_write(pcb, http_page, sizeof(http_page) - 1, 0);
+		tcp_output(pcb);
+		ctr.http_requests++;
+	}
 	return ERR_OK;
+}
+
+static err_t http_idle(void *arg, struct tcp_pcb *pcb)
+{
+	free(arg);
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+	tcp_abort(pcb);
+	return ERR_ABRT;
+}
+
+static void http_err(void *arg, err_t err)
+{
+	(void)err;
+	free(arg);
 }
 
 static err_t http_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
+	bool *answered;
+
 	(void)arg;
 	if (err != ERR_OK || !pcb)
 		return ERR_VAL;
+	answered = calloc(1, sizeof(*answered));
+	if (!answered)
+		return ERR_MEM;
 	ctr.accepted++;
+	tcp_arg(pcb, answered);
 	tcp_recv(pcb, http_recv);
+	tcp_err(pcb, http_err);
+	tcp_poll(pcb, http_idle, HTTP_IDLE_POLLS);
 	return ERR_OK;
 }
 
