@@ -6,6 +6,7 @@
 
 #include <asm/barrier.h>
 #include <asm/byteorder.h>
+#include <assert.h>
 #include <errno.h>
 #include <linux/compiler.h>
 #include <sched.h>
@@ -18,6 +19,32 @@
  * odd while it writes, and readers, who never block the data path, retry
  * if it was odd or changed under them.
  */
+/* Word by word, relaxed: the published copies are read while written. */
+typedef uint32_t __attribute__((may_alias)) pub_word;
+
+static void pub_store(void *dst, const void *src, size_t n)
+{
+	const pub_word *s = src;
+	pub_word *d = dst;
+	size_t i;
+
+	for (i = 0; i < n / sizeof(*d); i++)
+		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
+}
+
+static void pub_load(void *dst, const void *src, size_t n)
+{
+	const pub_word *s = src;
+	pub_word *d = dst;
+	size_t i;
+
+	for (i = 0; i < n / sizeof(*d); i++)
+		d[i] = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+}
+
+static_assert(sizeof(struct vmbnet_dev_state) % sizeof(pub_word) == 0,
+	      "the state is copied a word at a time");
+
 void vmbnet_state_begin(struct vmbnet_endpoint *ep)
 {
 	pthread_mutex_lock(&ep->ctl_lock);
@@ -34,6 +61,10 @@ void vmbnet_state_end(struct vmbnet_endpoint *ep)
 			 (st->vf ? VMBNET_FL_VF : 0) |
 			 (st->features & F(HASH_REPORT) ? VMBNET_FL_HASH : 0);
 
+	pub_store(&ep->pub, st, sizeof(*st));
+	if (ep->table_changed)
+		pub_store(ep->pub_table, ep->rss_table, sizeof(ep->rss_table));
+	ep->table_changed = false;
 	__atomic_store_n(&ep->flags, flags, __ATOMIC_RELEASE);
 	/* The changes before the even count that says they are done. */
 	smp_store_release(&ep->state_seq, ep->state_seq + 1);
@@ -89,7 +120,7 @@ uint64_t vmbnet_guest_offloads(const struct vmbnet_endpoint *ep)
 
 	do {
 		seq = vmbnet_state_read_begin(ep);
-		offloads = ep->state.offloads;
+		offloads = PUB_LOAD(ep->pub.offloads);
 	} while (vmbnet_state_read_retry(ep, seq));
 	return offloads;
 }
@@ -100,7 +131,7 @@ void vmbnet_get_state(const struct vmbnet_endpoint *ep, struct vmbnet_dev_state 
 
 	do {
 		seq = vmbnet_state_read_begin(ep);
-		memcpy(st, &ep->state, sizeof(*st));
+		pub_load(st, &ep->pub, sizeof(*st));
 	} while (vmbnet_state_read_retry(ep, seq));
 }
 
@@ -120,7 +151,7 @@ void vmbnet_state_reset(struct vmbnet_endpoint *ep)
 	st->speed = speed;
 	st->duplex = duplex;
 	st->queues = ep->num_queues;
-	vmbnet_rss_table_build(ep->rss_table, vmbnet_rss_default_key);
+	vmbnet_rss_set_key(ep, vmbnet_rss_default_key);
 	vmbnet_state_end(ep);
 }
 
@@ -324,7 +355,7 @@ static void ctl_apply(struct vmbnet_endpoint *ep, uint16_t type,
 		st->rss_set = true;
 		st->rss_hash_types = le32_to_cpu(b->rss.hash_types);
 		memcpy(st->rss_key, b->rss.key, sizeof(st->rss_key));
-		vmbnet_rss_table_build(ep->rss_table, st->rss_key);
+		vmbnet_rss_set_key(ep, st->rss_key);
 		for (i = 0; i < VMBNET_RSS_INDIR_SIZE; i++)
 			st->rss_indir[i] = le16_to_cpu(b->rss.indir[i]);
 		break;
@@ -394,6 +425,8 @@ void vmbnet_ctl_receive(struct vmbnet_rxq *rxq, uint16_t type, const uint8_t *bo
 		err = vmbnet_ctl_check(type, &b, 0);
 	else
 		err = vmbnet_ctl_check(type, &b, len);
+	/* The writer's copy: an answer on another queue's thread may set it. */
+	pthread_mutex_lock(&ep->ctl_lock);
 	if (!err)
 		err = vmbnet_ctl_expected(ep, rxq->index, type);
 	if (err) {
@@ -405,6 +438,7 @@ void vmbnet_ctl_receive(struct vmbnet_rxq *rxq, uint16_t type, const uint8_t *bo
 	} else {
 		ev.status = -vmbnet_ctl_verdict(ep, type, &b);
 	}
+	pthread_mutex_unlock(&ep->ctl_lock);
 
 	if (ep->cfg.ctl) {
 		ret = ep->cfg.ctl(ep, &ev, ep->cfg.priv);

@@ -81,18 +81,30 @@ struct vmbnet_endpoint {
 	/* The offer; its features may change until the INIT is answered. */
 	struct vmbnet_config cfg;
 	uint32_t flags;			/* VMBNET_FL_*, atomic */
-	/* Control: written under ctl_lock, bumping state_seq around it. */
+	/*
+	 * Control. The writer's copy (state, rss_table, offer) changes under
+	 * ctl_lock, between vmbnet_state_begin() and _end(), which publishes
+	 * it (pub, pub_table) for readers on any thread: a seqlock whose data
+	 * are copied and read with relaxed atomics, so that a reader racing
+	 * the writer reads a stale or mixed copy it then retries, never an
+	 * undefined one (C11, ThreadSanitizer).
+	 */
 	pthread_mutex_t ctl_lock;
 	uint32_t state_seq;
+	struct vmbnet_dev_state state;
 	/*
 	 * Toeplitz a byte at a time for the current key: the hash of byte
-	 * value v at input position i is rss_table[i][v]. Rebuilt with the
-	 * key, under state_seq.
+	 * value v at input position i is rss_table[i][v].
 	 */
 	uint32_t rss_table[VMBNET_RSS_INPUT_MAX][256];
-	struct vmbnet_dev_state state;
+	bool table_changed;		/* to publish at the next _end() */
 	struct vmbnet_ctl_offer offer;	/* as last sent */
+	struct vmbnet_dev_state pub;
+	uint32_t pub_table[VMBNET_RSS_INPUT_MAX][256];
 };
+
+/* A relaxed load of a field readers share with the writer. */
+#define PUB_LOAD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
 static inline uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -106,6 +118,8 @@ uint32_t vmbnet_state_read_begin(const struct vmbnet_endpoint *ep);
 bool vmbnet_state_read_retry(const struct vmbnet_endpoint *ep, uint32_t seq);
 void vmbnet_make_offer(const struct vmbnet_endpoint *ep, struct vmbnet_ctl_offer *o);
 void vmbnet_state_reset(struct vmbnet_endpoint *ep);
+/* Between _begin() and _end(): the writer's table for a new key. */
+void vmbnet_rss_set_key(struct vmbnet_endpoint *ep, const uint8_t *key);
 void vmbnet_ctl_receive(struct vmbnet_rxq *rxq, uint16_t type, const uint8_t *body,
 			uint32_t len, uint32_t avail, bool framed);
 int vmbnet_ctl_flush_replies(struct vmbnet_rxq *rxq);

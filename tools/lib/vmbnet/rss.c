@@ -48,6 +48,12 @@ void vmbnet_rss_table_build(uint32_t table[][256], const uint8_t *key)
 		}
 }
 
+void vmbnet_rss_set_key(struct vmbnet_endpoint *ep, const uint8_t *key)
+{
+	vmbnet_rss_table_build(ep->rss_table, key);
+	ep->table_changed = true;
+}
+
 uint32_t vmbnet_rss_table_hash(const uint32_t table[][256], const uint8_t *in,
 			       uint32_t n)
 {
@@ -171,9 +177,10 @@ static uint16_t rss_report(uint32_t type)
 static unsigned int rss_pick(const struct vmbnet_endpoint *ep,
 			     const struct vmbnet_rss_input *in, struct vmbnet_rx_hash *h)
 {
-	const struct vmbnet_dev_state *st = &ep->state;
-	uint32_t types = st->rss_set ? st->rss_hash_types : VMBNET_HASH_ALL;
-	unsigned int queues = READ_ONCE(st->queues), q;
+	const struct vmbnet_dev_state *st = &ep->pub;
+	bool rss_set = PUB_LOAD(st->rss_set);
+	uint32_t types = rss_set ? PUB_LOAD(st->rss_hash_types) : VMBNET_HASH_ALL;
+	unsigned int queues = PUB_LOAD(st->queues), q, i;
 	uint32_t n, type;
 
 	if (in->l4_type & types) {
@@ -185,12 +192,14 @@ static unsigned int rss_pick(const struct vmbnet_endpoint *ep,
 	} else {
 		return 0;
 	}
-	h->value = vmbnet_rss_table_hash(ep->rss_table, in->data, n);
+	h->value = 0;
+	for (i = 0; i < n; i++)
+		h->value ^= PUB_LOAD(ep->pub_table[i][in->data[i]]);
 	h->report = rss_report(type);
 	/* No table yet: spread flows evenly over the queues in use. */
-	if (!st->rss_set)
+	if (!rss_set)
 		return queues ? h->value % queues : 0;
-	q = st->rss_indir[h->value & (VMBNET_RSS_INDIR_SIZE - 1)];
+	q = PUB_LOAD(st->rss_indir[h->value & (VMBNET_RSS_INDIR_SIZE - 1)]);
 	return q < queues ? q : 0;
 }
 
@@ -217,23 +226,37 @@ unsigned int vmbnet_rss(const struct vmbnet_endpoint *ep, const void *frame,
 	return q < ep->num_queues ? q : 0;
 }
 
+/* dst is the frame's; mac may be the published state's. */
+static bool mac_eq(const uint8_t *dst, const uint8_t *mac)
+{
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		if (dst[i] != PUB_LOAD(mac[i]))
+			return false;
+	return true;
+}
+
+/* st may be the published state: each field is read once, relaxed. */
 bool vmbnet_rx_filter_match(const struct vmbnet_dev_state *st, const uint8_t *dst)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	bool mac_set = PUB_LOAD(st->mac_set);
+	uint32_t flags = PUB_LOAD(st->rx_flags);
 	unsigned int i, n;
 
-	if (!st->rx_filter_set && !st->mac_set)
+	if (!PUB_LOAD(st->rx_filter_set) && !mac_set)
 		return true;
-	if (st->rx_flags & VMBNET_RX_PROMISC)
+	if (flags & VMBNET_RX_PROMISC)
 		return true;
 	if (!(dst[0] & 1))
 		/* A refused SET_MAC leaves the address unknown: let it be. */
-		return !st->mac_set || !memcmp(dst, st->mac, 6);
-	if (!memcmp(dst, bcast, 6) || st->rx_flags & VMBNET_RX_ALLMULTI)
+		return !mac_set || mac_eq(dst, st->mac);
+	if (!memcmp(dst, bcast, 6) || flags & VMBNET_RX_ALLMULTI)
 		return true;
-	n = min_u32(READ_ONCE(st->mc_count), VMBNET_RX_MC_MAX);
+	n = min_u32(PUB_LOAD(st->mc_count), VMBNET_RX_MC_MAX);
 	for (i = 0; i < n; i++)
-		if (!memcmp(dst, st->mc[i], 6))
+		if (mac_eq(dst, st->mc[i]))
 			return true;
 	return false;
 }
@@ -251,7 +274,7 @@ bool vmbnet_rx_filter_pass(const struct vmbnet_endpoint *ep, const void *frame,
 	memcpy(dst, frame, sizeof(dst));
 	do {
 		seq = vmbnet_state_read_begin(ep);
-		pass = vmbnet_rx_filter_match(&ep->state, dst);
+		pass = vmbnet_rx_filter_match(&ep->pub, dst);
 	} while (vmbnet_state_read_retry(ep, seq));
 	return pass;
 }

@@ -117,7 +117,10 @@ int vmbnet_tx_sendv(struct vmbnet_txq *txq, const struct virtio_net_hdr_v1 *hdr,
 	err = vmbnet_tx_reserve(txq, len, &buf);
 	if (err)
 		return err;
+	/* As writev(): an empty entry may have no base. */
 	for (p = buf, i = 0; i < iovcnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
 		memcpy(p, iov[i].iov_base, iov[i].iov_len);
 		p += iov[i].iov_len;
 	}
@@ -133,7 +136,8 @@ int vmbnet_tx_send(struct vmbnet_txq *txq, const struct virtio_net_hdr_v1 *hdr,
 	err = vmbnet_tx_reserve(txq, len, &buf);
 	if (err)
 		return err;
-	memcpy(buf, frame, len);
+	if (len)
+		memcpy(buf, frame, len);
 	return vmbnet_tx_commit(txq, hdr, hash, len);
 }
 
