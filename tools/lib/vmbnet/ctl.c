@@ -448,7 +448,8 @@ void vmbnet_ctl_receive(struct vmbnet_rxq *rxq, uint16_t type, const uint8_t *bo
 		    ret == VMBNET_CTL_NO_ANSWER)
 			return;
 	}
-	if (!ev.bad && !ev.status)
+	/* An INIT ends the last agreement, refused or not. */
+	if (!ev.bad && (!ev.status || type == VMBNET_MSG_INIT))
 		ctl_apply(ep, type, &b);
 
 	/* A STATUS is never answered: two confused sides must not loop. */

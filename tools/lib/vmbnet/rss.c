@@ -112,8 +112,8 @@ static const uint8_t *ipv6_l4(const uint8_t *l3, const uint8_t *end, uint8_t *pr
 bool vmbnet_rss_parse(const uint8_t *p, uint32_t len, struct vmbnet_rss_input *in)
 {
 	const uint8_t *end = p + len, *l3 = p + 14;
+	unsigned int ihl, tot;
 	uint16_t proto;
-	unsigned int ihl;
 
 	memset(in, 0, sizeof(*in));
 	if (len < 14)
@@ -127,6 +127,10 @@ bool vmbnet_rss_parse(const uint8_t *p, uint32_t len, struct vmbnet_rss_input *i
 		ihl = (l3[0] & 0xf) * 4;
 		if (ihl < 20 || end - l3 < (ptrdiff_t)ihl)
 			return false;
+		/* Ethernet padding is not ports. */
+		tot = l3[2] << 8 | l3[3];
+		if (tot >= ihl && end - l3 > (ptrdiff_t)tot)
+			end = l3 + tot;
 		memcpy(in->data, l3 + 12, 8);
 		in->l3_len = 8;
 		in->l3_type = VMBNET_HASH_IPV4;
@@ -140,6 +144,10 @@ bool vmbnet_rss_parse(const uint8_t *p, uint32_t len, struct vmbnet_rss_input *i
 		const uint8_t *l4;
 		uint8_t next = l3[6];
 
+		/* 0: a jumbogram's length is elsewhere. */
+		tot = 40 + (l3[4] << 8 | l3[5]);
+		if (tot > 40 && end - l3 > (ptrdiff_t)tot)
+			end = l3 + tot;
 		memcpy(in->data, l3 + 8, 32);
 		in->l3_len = 32;
 		in->l3_type = VMBNET_HASH_IPV6;

@@ -369,6 +369,38 @@ static void expect_parse(const struct frame_spec *s, const struct frame *f,
 			  f->v->l4_hash);
 }
 
+/*
+ * The IP header's length, not the frame's, says where the packet ends:
+ * bytes past it (Ethernet padding) are no ports. 0 is no length (IPv6: a
+ * jumbogram's is elsewhere), and the frame's end counts.
+ */
+static void test_rss_parse_padding(void)
+{
+	static const struct { const char *frame; u16 len; bool ports; } cases[] = {
+		{ "ipv4 tcp", 20, false },	/* the header alone */
+		{ "ipv4 tcp", 23, false },	/* three bytes of ports */
+		{ "ipv4 tcp", 24, true },
+		{ "ipv4 udp", 0, true },	/* below the header: ignored */
+		{ "ipv6 tcp", 3, false },
+		{ "ipv6 tcp", 4, true },
+		{ "ipv6 tcp", 0, true },
+	};
+	struct vmbnet_rss_input in;
+	struct frame f;
+	unsigned int i, l3;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ctx = cases[i].frame;
+		build_frame(frame_spec(cases[i].frame), &f);
+		/* Where the IP header starts: right behind the EtherType. */
+		l3 = 14;
+		put16(f.b + l3 + (f.b[l3] >> 4 == 4 ? 2 : 4), cases[i].len);
+		EXPECT(vmbnet_rss_parse(f.b, f.len, &in));
+		EXPECT_EQ(!!in.l4_len, cases[i].ports);
+	}
+	ctx = NULL;
+}
+
 static void test_rss_parse(void)
 {
 	struct frame f;
@@ -1939,6 +1971,7 @@ static const struct test {
 	{ "toeplitz_ms_vectors", test_toeplitz_vectors },
 	{ "toeplitz_table_random", test_toeplitz_table_random },
 	{ "rss_parse", test_rss_parse },
+	{ "rss_parse_padding", test_rss_parse_padding },
 	{ "rss_parse_truncated", test_rss_parse_truncated },
 	{ "rss_steering", test_rss_steering },
 	{ "rss_steering_state", test_rss_steering_state },
