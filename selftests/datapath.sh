@@ -51,6 +51,36 @@ tcp_tso_both_ways() {
 	ip netns exec b iperf3 -6 -c 2001:db8::1 -t 2
 }
 
+# NAPI's counters: each poll lands in one frames-per-poll bucket; a poll
+# woken for nothing is an empty one.
+poll_buckets() {	# poll_buckets NETNS DEV: the buckets' sum
+	local sum=0 b
+
+	for b in 0 1 2_3 4_7 8_15 16_31 32_63 64; do
+		sum=$((sum + $(ethstat "$1" "$2" "rx_poll_$b")))
+	done
+	echo "$sum"
+}
+
+buckets_match_polls() {
+	[ "$(poll_buckets b vmb1)" = "$(ethstat b vmb1 rx_polls)" ]
+}
+
+napi_poll_counters() {
+	local polls
+
+	pair_up 1
+	iperf_server b
+	ip netns exec a iperf3 -c 192.0.2.2 -t 2 >/dev/null
+	# Read while no poll runs between the reads: once traffic is over.
+	wait_for "$WAIT_S" buckets_match_polls ||
+		fail "buckets $(poll_buckets b vmb1), polls $(ethstat b vmb1 rx_polls)"
+	polls=$(ethstat b vmb1 rx_polls)
+	[ "$(ethstat b vmb1 rx_empty_polls)" -le "$polls" ] || fail "more empty polls than polls"
+	[ "$(ethstat b vmb1 rx_poll_0)" -lt "$polls" ] || fail "no poll took a frame"
+	[ "$(ethstat b vmb1 rx_queue_0_polls)" = "$polls" ] || fail "one queue, two poll counts"
+}
+
 # qdisc_backlog NETNS DEV: packets waiting in DEV's qdiscs.
 qdisc_backlog() {
 	ip netns exec "$1" tc -s qdisc show dev "$2" |
@@ -313,6 +343,7 @@ run_test "pair: TCP both ways, TSO frames cross whole" tcp_tso_both_ways
 run_test_nodebug "pair: UDP at 20 Mbit/s, every frame vmb0 sends reaches vmb1" udp_low_loss
 run_test_nodebug "pair: a slow reader: tx stops and wakes, 8 MB of TCP, nothing dropped" slow_reader
 run_test_nodebug "pair: offloads off, TCP still works" offloads_off
+run_test_nodebug "pair: NAPI polls: frames-per-poll buckets sum to the polls, empty ones counted" napi_poll_counters
 run_test_nodebug "pair: 8 flows spread over >= 2 queues" flows_spread
 run_test_nodebug "pair: endpoint SIGKILLed mid-iperf, device survives, re-attach" endpoint_killed_and_back
 run_test_nodebug "pair: a device moved to another netns keeps its endpoint" netns_move_keeps_endpoint

@@ -25,7 +25,9 @@ static const char vmbnet_tx_stat_names[][ETH_GSTRING_LEN] = {
 
 static const char vmbnet_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "bad_header", "ring_errors",
-	"length_errors", "polls", "kicks", "detach_lost",
+	"length_errors", "polls", "empty_polls", "poll_0", "poll_1", "poll_2_3",
+	"poll_4_7", "poll_8_15", "poll_16_31", "poll_32_63", "poll_64", "kicks",
+	"detach_lost",
 };
 
 #define VMBNET_TX_STATS	ARRAY_SIZE(vmbnet_tx_stat_names)
@@ -102,7 +104,7 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 {
 	const struct vmbnet_tx_stats *ts = &q->tx_stats;
 	const struct vmbnet_rx_stats *rs = &q->rx_stats;
-	unsigned int start;
+	unsigned int start, i;
 
 	do {
 		start = u64_stats_fetch_begin(&ts->syncp);
@@ -122,6 +124,10 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 		out[VMBNET_STAT_RX_RING_ERRORS] = u64_stats_read(&rs->ring_errors);
 		out[VMBNET_STAT_RX_LENGTH_ERRORS] = u64_stats_read(&rs->length_errors);
 		out[VMBNET_STAT_RX_POLLS] = u64_stats_read(&rs->polls);
+		out[VMBNET_STAT_RX_EMPTY_POLLS] = u64_stats_read(&rs->empty_polls);
+		for (i = 0; i < VMBNET_POLL_BUCKETS; i++)
+			out[VMBNET_STAT_RX_POLL_FRAMES + i] =
+				u64_stats_read(&rs->poll_frames[i]);
 		out[VMBNET_STAT_RX_KICKS] = u64_stats_read(&rs->kicks);
 		out[VMBNET_STAT_RX_DETACH_LOST] = u64_stats_read(&rs->detach_lost);
 	} while (u64_stats_fetch_retry(&rs->syncp, start));

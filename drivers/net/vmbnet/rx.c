@@ -216,13 +216,14 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 	struct vmbnet_ring_pkt pkt;
 	bool again, deliver, kick;
 	int work = 0, err;
+	u32 freed;
 
 	if (unlikely(READ_ONCE(q->broken)))
 		goto done;
 	/* Frames wait for an agreement, and go nowhere while down. */
 	deliver = vmbnet_ready(q->priv) && netif_running(q->priv->dev);
 
-	again = vmbnet_tx_complete(q);
+	again = vmbnet_tx_complete(q, &freed);
 
 	while (work < budget) {
 		err = vmbnet_ring_peek(&q->rx, &pkt);
@@ -243,6 +244,10 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.polls);
+	/* Woken for nothing: no frame in, no room made (a spurious signal). */
+	if (!work && !freed)
+		u64_stats_inc(&q->rx_stats.empty_polls);
+	u64_stats_inc(&q->rx_stats.poll_frames[min(fls(work), VMBNET_POLL_BUCKETS - 1)]);
 	if (kick)
 		u64_stats_inc(&q->rx_stats.kicks);
 	u64_stats_update_end(&q->rx_stats.syncp);

@@ -132,15 +132,17 @@ drop:
 /* NAPI: what the endpoint consumed completes BQL and may wake the queue.
  * Returns true if NAPI must look again (the endpoint moved on meanwhile).
  */
-bool vmbnet_tx_complete(struct vmbnet_queue *q)
+bool vmbnet_tx_complete(struct vmbnet_queue *q, u32 *done)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
-	u32 bytes, free;
+	u32 bytes = 0, free;
 
+	*done = 0;
 	if (vmbnet_ring_reclaim(&q->tx, &bytes, &free)) {
 		vmbnet_queue_broken(q, "outbound");
 		return false;
 	}
+	*done = bytes;
 	if (!netif_xmit_stopped(txq)) {
 		if (bytes)
 			netdev_tx_completed_queue(txq, 0, bytes);

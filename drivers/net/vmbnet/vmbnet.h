@@ -46,6 +46,9 @@ struct vmbnet_tx_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* Frames per NAPI poll, by powers of two: 0, 1, 2-3, ..., 32-63, 64. */
+#define VMBNET_POLL_BUCKETS	8
+
 struct vmbnet_rx_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
@@ -54,6 +57,8 @@ struct vmbnet_rx_stats {
 	u64_stats_t length_errors;	/* frame longer than the MTU allows */
 	u64_stats_t ring_errors;	/* corrupt ring: queue reset */
 	u64_stats_t polls;
+	u64_stats_t empty_polls;	/* found no frame and no tx room made */
+	u64_stats_t poll_frames[VMBNET_POLL_BUCKETS];	/* frames per poll */
 	u64_stats_t kicks;		/* signals: room to write */
 	u64_stats_t detach_lost;	/* unread when the endpoint went */
 	struct u64_stats_sync syncp;
@@ -304,7 +309,7 @@ int vmbnet_rss_set_flow_hash(u32 *hash_types, u32 flow_type, u64 fields);
 /* tx.c */
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void vmbnet_tx_signal(struct vmbnet_queue *q);
-bool vmbnet_tx_complete(struct vmbnet_queue *q);
+bool vmbnet_tx_complete(struct vmbnet_queue *q, u32 *bytes);
 
 /* rx.c */
 int vmbnet_poll(struct napi_struct *napi, int budget);
@@ -335,7 +340,9 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_RX_RING_ERRORS,
 	VMBNET_STAT_RX_LENGTH_ERRORS,
 	VMBNET_STAT_RX_POLLS,
-	VMBNET_STAT_RX_KICKS,
+	VMBNET_STAT_RX_EMPTY_POLLS,
+	VMBNET_STAT_RX_POLL_FRAMES,
+	VMBNET_STAT_RX_KICKS = VMBNET_STAT_RX_POLL_FRAMES + VMBNET_POLL_BUCKETS,
 	VMBNET_STAT_RX_DETACH_LOST,
 	VMBNET_Q_STATS
 };
