@@ -68,13 +68,25 @@ struct ep_dev {
 	void (*on_accept)(struct ep_dev *d, uint64_t features);
 };
 
+#define EP_WAKE_BUCKETS	8
+
 struct ep_counters {
 	uint64_t frames;
 	uint64_t bytes;
 	uint64_t dropped;
 	uint64_t wakeups;
 	uint64_t filtered[EP_MAX_DEVS];	/* refused by that device's rx filter */
+	/* Frames moved between a sleep and the next: 0, 1, 2-3, ..., 64 and up. */
+	uint64_t wake_frames[EP_WAKE_BUCKETS];
 };
+
+/* The bucket of n frames in wake_frames. */
+static inline unsigned int ep_wake_bucket(uint64_t n)
+{
+	unsigned int b = n ? 64 - __builtin_clzll(n) : 0;
+
+	return b < EP_WAKE_BUCKETS ? b : EP_WAKE_BUCKETS - 1;
+}
 
 __printf(1, 2) void ep_log_msg(const char *fmt, ...);
 __printf(1, 2) __noreturn void ep_die(const char *fmt, ...);

@@ -270,13 +270,14 @@ static void fwd_sleep(struct fwd_thread *t)
 static void *fwd_thread(void *arg)
 {
 	struct fwd_thread *t = arg;
-	uint64_t idle_since = 0, now;
+	uint64_t idle_since = 0, now, since_sleep = 0;
 	unsigned int i, moved, idle_rounds = 0;
 
 	while (ep_running()) {
 		moved = 0;
 		for (i = 0; i < t->nflows; i++)
 			moved += fwd_flow_run(&t->flows[i], &t->ctr);
+		since_sleep += moved;
 		if (moved) {
 			idle_since = 0;
 			idle_rounds = 0;
@@ -292,6 +293,8 @@ static void *fwd_thread(void *arg)
 			idle_since = now;
 		if (now - idle_since < EP_SPIN_NS)
 			continue;
+		t->ctr.wake_frames[ep_wake_bucket(since_sleep)]++;
+		since_sleep = 0;
 		fwd_sleep(t);
 		idle_since = 0;
 	}

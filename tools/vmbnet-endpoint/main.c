@@ -202,6 +202,8 @@ void ep_add_counters(const struct ep_counters *c)
 	ep_total.wakeups += c->wakeups;
 	for (i = 0; i < EP_MAX_DEVS; i++)
 		ep_total.filtered[i] += c->filtered[i];
+	for (i = 0; i < EP_WAKE_BUCKETS; i++)
+		ep_total.wake_frames[i] += c->wake_frames[i];
 }
 
 /* mac += n, the address read as a 48-bit number. */
@@ -365,13 +367,23 @@ static bool ep_attach_all(uint32_t ring_size, bool first)
 
 static void ep_report(void)
 {
+	static const char * const buckets[EP_WAKE_BUCKETS] = {
+		"0", "1", "2-3", "4-7", "8-15", "16-31", "32-63", "64+",
+	};
+	char line[256];
 	unsigned int i;
+	int n;
 
 	ep_log_msg("frames %llu bytes %llu dropped %llu wakeups %llu",
 		   (unsigned long long)ep_total.frames,
 		   (unsigned long long)ep_total.bytes,
 		   (unsigned long long)ep_total.dropped,
 		   (unsigned long long)ep_total.wakeups);
+	/* Forwarding modes: how much each wake found to do (0: for nothing). */
+	for (i = 0, n = 0; i < EP_WAKE_BUCKETS; i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s%s %llu", i ? ", " : "",
+			      buckets[i], (unsigned long long)ep_total.wake_frames[i]);
+	ep_log_msg("frames per wake: %s", line);
 	for (i = 0; i < ep_ndevs; i++)
 		ep_log_msg("%s: rx filter dropped %llu, bad control messages %llu",
 			   ep_devs[i].label,
