@@ -169,6 +169,7 @@ helper_stop() {	# helper_stop TOPO
 	wait "${HELPER[$t]}" 2>/dev/null || true
 	HELPER[$t]=
 	cat "$LOG/ep-$t.log" "$LOG/tapfwd-$t.log" 2>/dev/null | grep -E '^frames ' | tail -n 1 >"$LOG/helper" || true
+	grep -h '^frames per wake: ' "$LOG/ep-$t.log" 2>/dev/null | tail -n 1 >"$LOG/wakes" || true
 }
 
 topo_up() {	# topo_up TOPO
@@ -258,6 +259,7 @@ vmb_after() {	# vmb_after TOPO
 			printf "endpoint: frames %d, %.3f wakeups/frame\n", e[2],
 				e[2] ? e[8] / e[2] : 0
 		}' "$LOG/s0a" "$LOG/s0b" "$LOG/s1a" "$LOG/s1b" >"$LOG/vd"
+	sed 's/^frames per wake: /    endpoint frames per wake: /' "$LOG/wakes" >>"$LOG/vd"
 }
 
 # --- workloads ----------------------------------------------------------------
