@@ -168,7 +168,7 @@ helper_stop() {	# helper_stop TOPO
 	kill "${HELPER[$t]}" 2>/dev/null || true
 	wait "${HELPER[$t]}" 2>/dev/null || true
 	HELPER[$t]=
-	cat "$LOG/ep-$t.log" "$LOG/tapfwd-$t.log" 2>/dev/null | grep -E '^frames ' | tail -n 1 >"$LOG/helper" || true
+	cat "$LOG/ep-$t.log" "$LOG/tapfwd-$t.log" 2>/dev/null | grep -E '^frames [0-9]' | tail -n 1 >"$LOG/helper" || true
 	grep -h '^frames per wake: ' "$LOG/ep-$t.log" 2>/dev/null | tail -n 1 >"$LOG/wakes" || true
 }
 
