@@ -3,7 +3,8 @@
 # The benchmark's guest half, run in the test VM by tools/bench/run:
 #
 #   tools/vm/run tools/bench/guest.sh [--runs N] [--secs S] [--rr N]
-#	[--topos "vmbnet vmbnet-1q tap veth"] [--tap-spin US] [--profile]
+#	[--topos "vmbnet vmbnet-1q tap veth"] [--tap-spin US] [--ep-spin US]
+#	[--profile]
 #
 # Builds every topology side by side, each between its own two network
 # namespaces TOPO-a (192.0.2.1) and TOPO-b (192.0.2.2):
@@ -39,6 +40,7 @@ SECS=3
 RR_COUNT=2000
 TOPOS="vmbnet vmbnet-1q tap veth"
 TAP_SPIN=50	# as vmbnet-endpoint (EP_SPIN_NS): the same idle policy
+EP_SPIN=50
 QUEUES=2
 PROFILE=0
 PPSFIX_COUNT=300000
@@ -56,6 +58,7 @@ while (($#)); do
 	--topos) TOPOS=$2 ;;
 	--ppsfix-count) PPSFIX_COUNT=$2 ;;
 	--tap-spin) TAP_SPIN=$2 ;;
+	--ep-spin) EP_SPIN=$2 ;;
 	*)
 		echo "guest.sh: unknown argument $1" >&2
 		exit 2
@@ -143,7 +146,7 @@ ep_launch() {	# ep_launch TOPO: starts TOPO's vmbnet endpoint
 	local t=$1 q=$QUEUES
 
 	[ "$t" = vmbnet-1q ] && q=1
-	vmbnet-endpoint --log --max-queues "$q" pair "vmb0@$t-a" "vmb1@$t-b" \
+	vmbnet-endpoint --log --max-queues "$q" --spin-us "$EP_SPIN" pair "vmb0@$t-a" "vmb1@$t-b" \
 		>"$LOG/ep-$t.log" 2>&1 &
 	HELPER[$t]=$!
 }

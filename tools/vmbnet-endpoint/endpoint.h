@@ -14,7 +14,7 @@
 /* Frames moved between two draining passes before the queues are flushed. */
 #define EP_BATCH	64
 /* How long a thread spins on idle rings before it sleeps in poll(). */
-#define EP_SPIN_NS	50000
+#define EP_SPIN_NS	50000	/* the default of --spin-us */
 #define EP_SPIN_ROUNDS	16	/* empty rounds between two looks at the clock */
 /* poll() timeouts: idle, and waiting for room in a ring another thread polls. */
 #define EP_IDLE_MS	200
@@ -42,6 +42,7 @@ extern unsigned int ep_ctl_delay_ms;	/* --ctl-delay: before each answer */
 extern bool ep_refuse_accept;		/* --refuse-accept */
 extern bool ep_break_on_queues;		/* --break-on-queues */
 extern unsigned int ep_rx_delay_us;	/* --rx-delay-us: after each batch read */
+extern uint64_t ep_spin_ns;		/* --spin-us: spin on idle rings, then sleep */
 /* hostile mode: the answer to each request, once it has agreed. */
 extern int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
 

@@ -291,7 +291,7 @@ static void *fwd_thread(void *arg)
 		now = ep_now_ns();
 		if (!idle_since)
 			idle_since = now;
-		if (now - idle_since < EP_SPIN_NS)
+		if (now - idle_since < ep_spin_ns)
 			continue;
 		t->ctr.wake_frames[ep_wake_bucket(since_sleep)]++;
 		since_sleep = 0;

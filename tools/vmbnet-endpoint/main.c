@@ -50,6 +50,7 @@ unsigned int ep_ctl_delay_ms;
 bool ep_refuse_accept;
 bool ep_break_on_queues;
 unsigned int ep_rx_delay_us;
+uint64_t ep_spin_ns = EP_SPIN_NS;
 int (*ep_hostile_answer)(const struct vmbnet_ctl_event *ev);
 static uint64_t ep_count;	/* hostile: actions before it stops */
 
@@ -67,6 +68,7 @@ static void bad_usage(void)
 		"                       [--refuse-mtu ERRNO] [--ctl-delay MS]\n"
 		"                       [--offer-versions MIN-MAX] [--refuse-init] [--refuse-accept]\n"
 		"                       [--rx-delay-us US] [--break-on-queues] [--replace]\n"
+		"                       [--spin-us US]\n"
 		"                       [--hash-types MASK]\n"
 		"                       MODE ARGS...\n"
 		"modes: loopback IF | pair IF1 IF2 | tap IF TAPIF | null IF\n"
@@ -75,6 +77,7 @@ static void bad_usage(void)
 		"--mac MAC offers F_MAC with MAC (pair: MAC+1 to IF2).\n"
 		"--offer-versions, --refuse-init, --refuse-accept: no agreement is reached.\n"
 		"--rx-delay-us US: sleep after each batch read from a ring (not tap).\n"
+		"--spin-us US: how long idle rings are looked at before sleeping (50).\n"
 		"--break-on-queues: once, corrupt the last queue's inbound ring when\n"
 		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n"
 		"--replace: take the devices from the endpoints they have (else EBUSY).\n"
@@ -447,6 +450,7 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 		{ "refuse-init", no_argument, NULL, 'I' },
 		{ "refuse-accept", no_argument, NULL, 'A' },
 		{ "rx-delay-us", required_argument, NULL, 'U' },
+		{ "spin-us", required_argument, NULL, 'W' },
 		{ "break-on-queues", no_argument, NULL, 'B' },
 		{ "replace", no_argument, NULL, 'P' },
 		{ "hash-types", required_argument, NULL, 'H' },
@@ -513,6 +517,9 @@ static void ep_config(int argc, char **argv, unsigned long *seed, uint32_t *ring
 			break;
 		case 'U':
 			ep_rx_delay_us = ep_number("rx-delay-us", optarg, 0, 1000000);
+			break;
+		case 'W':
+			ep_spin_ns = 1000ULL * ep_number("spin-us", optarg, 0, 1000000);
 			break;
 		case 'B':
 			ep_break_on_queues = true;
