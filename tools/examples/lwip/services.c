@@ -15,12 +15,19 @@ struct echo {
 	bool closing;
 };
 
-static void echo_free(struct tcp_pcb *pcb, struct echo *e)
+/* Our state goes: lwIP calls none of ours for pcb any more. */
+static void forget(struct tcp_pcb *pcb)
 {
 	tcp_arg(pcb, NULL);
 	tcp_recv(pcb, NULL);
 	tcp_sent(pcb, NULL);
 	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+}
+
+static void echo_free(struct tcp_pcb *pcb, struct echo *e)
+{
+	forget(pcb);
 	if (e->q)
 		pbuf_free(e->q);
 	free(e);
@@ -121,9 +128,7 @@ static err_t http_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 		if (p)
 			pbuf_free(p);
 		free(answered);
-		tcp_arg(pcb, NULL);
-		tcp_recv(pcb, NULL);
-		tcp_poll(pcb, NULL, 0);
+		forget(pcb);
 		tcp_close(pcb);
 		return ERR_OK;
 	}
@@ -142,9 +147,7 @@ static err_t http_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 static err_t http_idle(void *arg, struct tcp_pcb *pcb)
 {
 	free(arg);
-	tcp_arg(pcb, NULL);
-	tcp_recv(pcb, NULL);
-	tcp_poll(pcb, NULL, 0);
+	forget(pcb);
 	tcp_abort(pcb);
 	return ERR_ABRT;
 }

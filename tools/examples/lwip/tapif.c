@@ -38,18 +38,10 @@ static unsigned int tapif_input(struct netif *netif, unsigned int budget)
 {
 	static uint8_t buf[65536];
 	unsigned int n = 0;
-	struct pbuf *p;
 	ssize_t len;
 
 	while (n < budget && (len = read(tapfd, buf, sizeof(buf))) > 0) {
-		p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
-		if (p) {
-			pbuf_take(p, buf, len);
-			if (netif->input(p, netif) != ERR_OK)
-				pbuf_free(p);
-		} else {
-			ctr.rx_nomem++;
-		}
+		link_input(netif, buf, len);
 		n++;
 	}
 	ctr.rx_frames += n;

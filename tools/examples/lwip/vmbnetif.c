@@ -37,27 +37,14 @@ static err_t vmbnetif_output(struct netif *netif, struct pbuf *p)
 	return ERR_OK;
 }
 
-/*
- * The device's frames, copied out of the ring: lwIP keeps pbufs. One
- * PBUF_RAM each: Debian's liblwip overruns PBUF_POOL pbufs under
- * MEMP_MEM_MALLOC (AddressSanitizer caught pbuf_take writing 1514 bytes
- * into 616).
- */
+/* The device's frames, read where they lie in the ring. */
 static unsigned int vmbnetif_input(struct netif *netif, unsigned int budget)
 {
 	struct vmbnet_frame f;
 	unsigned int n = 0;
-	struct pbuf *p;
 
 	while (n < budget && !vmbnet_rx_peek(rxq, &f)) {
-		p = pbuf_alloc(PBUF_RAW, f.len, PBUF_RAM);
-		if (p) {
-			pbuf_take(p, f.data, f.len);
-			if (netif->input(p, netif) != ERR_OK)
-				pbuf_free(p);
-		} else {
-			ctr.rx_nomem++;
-		}
+		link_input(netif, f.data, f.len);
 		vmbnet_rx_next(rxq);
 		n++;
 	}

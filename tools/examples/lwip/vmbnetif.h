@@ -8,7 +8,7 @@
 #include <lwip/netif.h>
 
 struct lwip_counters {
-	uint64_t rx_frames, tx_frames, tx_full, rx_nomem, wakeups, reattaches;
+	uint64_t rx_frames, tx_frames, tx_full, rx_dropped, wakeups, reattaches;
 	uint64_t accepted, echo_bytes, http_requests;
 };
 
@@ -27,6 +27,9 @@ struct link_ops {
 	void (*signalled)(void);
 	bool (*ready)(void);
 };
+
+/* A frame from the link into lwIP, copied: lwIP keeps pbufs. */
+void link_input(struct netif *netif, const void *frame, size_t len);
 
 /* vmbnetif.c and tapif.c: attach, fill in the netif's output. */
 const struct link_ops *vmbnetif_open(const char *ifname, struct netif *netif);

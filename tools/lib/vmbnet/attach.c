@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "libvmbnet.h"
@@ -252,21 +251,17 @@ void vmbnet_detach(struct vmbnet_endpoint *ep)
 	free(ep);
 }
 
+/*
+ * The driver lets go of the device before it says ECONNRESET, so the
+ * device is free now: EBUSY means another endpoint took it meanwhile.
+ */
 int vmbnet_reattach(struct vmbnet_endpoint *ep)
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	unsigned int tries;
 	int err;
 
-	/* The driver is letting go: it may take a moment to be done. */
-	for (tries = 0; tries < 500; tries++) {
-		detach_queues(ep, false);
-		/* The device's ring size now: ethtool -G may have set it. */
-		err = attach_queues(ep, 0, false);
-		if (err != -EBUSY)
-			break;
-		nanosleep(&ts, NULL);
-	}
+	detach_queues(ep, false);
+	/* The device's ring size now: ethtool -G may have set it. */
+	err = attach_queues(ep, 0, false);
 	if (err)
 		detach_queues(ep, true);
 	return err;
@@ -294,13 +289,21 @@ uint64_t vmbnet_supported(const struct vmbnet_endpoint *ep)
 
 int vmbnet_set_offer_features(struct vmbnet_endpoint *ep, uint64_t features)
 {
+	struct vmbnet_ctl_offer offer = { 0 };
+	uint64_t old;
 	int err = 0;
 
 	pthread_mutex_lock(&ep->ctl_lock);
+	old = ep->cfg.features;
+	ep->cfg.features = features;
+	/* As vmbnet_attach(): refuse now what the driver would refuse later. */
+	vmbnet_make_offer(ep, &offer);
 	if (ep->state.offered)
 		err = -EBUSY;
-	else
-		ep->cfg.features = features;
+	else if (vmbnet_ctl_check(VMBNET_MSG_OFFER, &offer, sizeof(offer)))
+		err = -EINVAL;
+	if (err)
+		ep->cfg.features = old;
 	pthread_mutex_unlock(&ep->ctl_lock);
 	return err;
 }

@@ -118,6 +118,7 @@ uint64_t vmbnet_guest_offloads(const struct vmbnet_endpoint *ep)
 	uint64_t offloads;
 	uint32_t seq;
 
+	/* Published a word at a time: the count says when it is whole. */
 	do {
 		seq = vmbnet_state_read_begin(ep);
 		offloads = PUB_LOAD(ep->pub.offloads);

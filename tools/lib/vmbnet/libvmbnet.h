@@ -16,8 +16,7 @@
 #include "vmbnet.h"
 
 #define F(bit)		(1ULL << VMBNET_F_##bit)
-/* What a frame to the driver needs ahead of it, without and with the hash. */
-#define HDRS		(sizeof(struct vmbnet_msg_hdr) + sizeof(struct virtio_net_hdr_v1))
+/* What a frame to the driver may need ahead of it, with the hash. */
 #define HDRS_MAX	(sizeof(struct vmbnet_msg_hdr) + sizeof(struct virtio_net_hdr_v1_hash))
 /* The longest RSS input: two IPv6 addresses and two ports. */
 #define VMBNET_RSS_INPUT_MAX	36

