@@ -21,13 +21,15 @@ static const char vmbnet_dev_stat_names[][ETH_GSTRING_LEN] = {
 /* Then per queue, in this order; totals over every queue first. */
 static const char vmbnet_tx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "kicks", "ring_full", "detach_lost",
+	"xdp_xmit", "xdp_xmit_errors",
 };
 
 static const char vmbnet_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "dropped", "bad_header", "ring_errors",
 	"length_errors", "polls", "empty_polls", "poll_0", "poll_1", "poll_2_3",
 	"poll_4_7", "poll_8_15", "poll_16_31", "poll_32_63", "poll_64", "kicks",
-	"detach_lost",
+	"detach_lost", "xdp_drop", "xdp_pass", "xdp_tx", "xdp_redirect",
+	"xdp_aborted",
 };
 
 #define VMBNET_TX_STATS	ARRAY_SIZE(vmbnet_tx_stat_names)
@@ -114,6 +116,8 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 		out[VMBNET_STAT_TX_KICKS] = u64_stats_read(&ts->kicks);
 		out[VMBNET_STAT_TX_RING_FULL] = u64_stats_read(&ts->ring_full);
 		out[VMBNET_STAT_TX_DETACH_LOST] = u64_stats_read(&ts->detach_lost);
+		out[VMBNET_STAT_TX_XDP_XMIT] = u64_stats_read(&ts->xdp_xmit);
+		out[VMBNET_STAT_TX_XDP_XMIT_ERRORS] = u64_stats_read(&ts->xdp_xmit_errors);
 	} while (u64_stats_fetch_retry(&ts->syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&rs->syncp);
@@ -130,6 +134,11 @@ void vmbnet_queue_stats(const struct vmbnet_queue *q, u64 *out)
 				u64_stats_read(&rs->poll_frames[i]);
 		out[VMBNET_STAT_RX_KICKS] = u64_stats_read(&rs->kicks);
 		out[VMBNET_STAT_RX_DETACH_LOST] = u64_stats_read(&rs->detach_lost);
+		out[VMBNET_STAT_RX_XDP_DROP] = u64_stats_read(&rs->xdp_drop);
+		out[VMBNET_STAT_RX_XDP_PASS] = u64_stats_read(&rs->xdp_pass);
+		out[VMBNET_STAT_RX_XDP_TX] = u64_stats_read(&rs->xdp_tx);
+		out[VMBNET_STAT_RX_XDP_REDIRECT] = u64_stats_read(&rs->xdp_redirect);
+		out[VMBNET_STAT_RX_XDP_ABORTED] = u64_stats_read(&rs->xdp_aborted);
 	} while (u64_stats_fetch_retry(&rs->syncp, start));
 }
 

@@ -370,6 +370,9 @@ static netdev_features_t vmbnet_fix_features(struct net_device *dev,
 	 */
 	if (priv->lro_refused)
 		features &= ~NETIF_F_LRO;
+	/* An XDP program takes one page per frame (xdp.c). */
+	if (rcu_access_pointer(priv->xdp_prog))
+		features &= ~NETIF_F_LRO;
 	return features & ~(VMBNET_OFFLOADS & ~vmbnet_hw_features(priv->features));
 }
 
@@ -411,6 +414,8 @@ static const struct net_device_ops vmbnet_netdev_ops = {
 	.ndo_set_rx_mode	= vmbnet_set_rx_mode,
 	.ndo_change_rx_flags	= vmbnet_change_rx_flags,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_bpf		= vmbnet_xdp,
+	.ndo_xdp_xmit		= vmbnet_xdp_xmit,
 };
 
 static void vmbnet_setup(struct net_device *dev)
@@ -430,6 +435,10 @@ static void vmbnet_setup(struct net_device *dev)
 	dev->features = NETIF_F_SG | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST;
 	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;
 	dev->vlan_features = dev->features;
+#ifdef VMBNET_HAVE_XDP_FEATURES
+	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+			    NETDEV_XDP_ACT_NDO_XMIT;
+#endif
 }
 
 /* Offloads follow the endpoint's features; the user's choices stay. */
@@ -466,6 +475,8 @@ void vmbnet_update_mtu_range(struct vmbnet_priv *priv)
 		}
 		max = min_t(u32, max, priv->max_frame - VLAN_ETH_HLEN);
 	}
+	if (rtnl_dereference(priv->xdp_prog))
+		max = min_t(u32, max, VMBNET_XDP_MAX_MTU);
 	dev->max_mtu = max(max, dev->min_mtu);
 }
 

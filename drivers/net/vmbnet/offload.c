@@ -74,6 +74,13 @@ u64 vmbnet_guest_offloads(u64 features, bool lro)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmbnet_guest_offloads);
 
+/* Receive coalescing the endpoint does not do, or can be told to stop. */
+bool vmbnet_rsc_stoppable(u64 features)
+{
+	return !(features & VMBNET_RSC) || (features & F(CTRL_GUEST_OFFLOADS));
+}
+EXPORT_SYMBOL_IF_KUNIT(vmbnet_rsc_stoppable);
+
 static bool vmbnet_gso_allowed(u8 gso_type, u64 features)
 {
 	switch (gso_type) {

@@ -17,13 +17,7 @@
 /* Larger ones: this much linear, for the headers GRO looks at. */
 #define VMBNET_RX_HEAD		256
 
-enum vmbnet_rx_drop {
-	VMBNET_RX_DROPPED,
-	VMBNET_RX_BAD_HEADER,
-	VMBNET_RX_LENGTH,
-};
-
-static void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why)
+void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why)
 {
 	struct vmbnet_rx_stats *rs = &q->rx_stats;
 
@@ -65,16 +59,23 @@ int vmbnet_rx_pool_create(struct vmbnet_queue *q)
 #endif
 	};
 	struct page_pool *pool = page_pool_create(&pp);
+	int err;
 
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	q->page_pool = pool;
-	return 0;
+	err = vmbnet_xdp_rxq_reg(q);
+	if (err) {
+		page_pool_destroy(pool);
+		q->page_pool = NULL;
+	}
+	return err;
 }
 
 /* After NAPI is gone; pages still in skbs come back to the core. */
 void vmbnet_rx_pool_destroy(struct vmbnet_queue *q)
 {
+	vmbnet_xdp_rxq_unreg(q);
 	page_pool_destroy(q->page_pool);
 	q->page_pool = NULL;
 }
@@ -116,7 +117,7 @@ drop:
 }
 
 static void vmbnet_rx_data(struct vmbnet_queue *q, u16 type, const u8 *data,
-			   u32 len, bool deliver)
+			   u32 len, bool deliver, struct vmbnet_xdp_poll *xp)
 {
 	struct vmbnet_priv *priv = q->priv;
 	struct net_device *dev = priv->dev;
@@ -150,10 +151,17 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, u16 type, const u8 *data,
 		return;
 	}
 
-	skb = vmbnet_rx_copy(q, data + hlen, flen);
-	if (unlikely(!skb)) {
-		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
-		return;
+	if (xp->prog) {
+		/* Counted there, whatever the program does. */
+		skb = vmbnet_xdp_rx(q, xp, &h.vh.hdr, data + hlen, flen);
+		if (!skb)
+			return;
+	} else {
+		skb = vmbnet_rx_copy(q, data + hlen, flen);
+		if (unlikely(!skb)) {
+			vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
+			return;
+		}
 	}
 	if ((h.vh.hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID) &&
 	    (dev->features & NETIF_F_RXCSUM))
@@ -168,10 +176,12 @@ static void vmbnet_rx_data(struct vmbnet_queue *q, u16 type, const u8 *data,
 	if (!vmbnet_rx_gso_proto_ok(skb, h.vh.hdr.gso_type))
 		goto bad_skb;
 
-	u64_stats_update_begin(&q->rx_stats.syncp);
-	u64_stats_inc(&q->rx_stats.packets);
-	u64_stats_add(&q->rx_stats.bytes, flen);
-	u64_stats_update_end(&q->rx_stats.syncp);
+	if (!xp->prog) {
+		u64_stats_update_begin(&q->rx_stats.syncp);
+		u64_stats_inc(&q->rx_stats.packets);
+		u64_stats_add(&q->rx_stats.bytes, flen);
+		u64_stats_update_end(&q->rx_stats.syncp);
+	}
 	napi_gro_receive(&q->napi, skb);
 	return;
 
@@ -184,7 +194,8 @@ bad_header:
 }
 
 static void vmbnet_rx_packet(struct vmbnet_queue *q,
-			     const struct vmbnet_ring_pkt *pkt, bool deliver)
+			     const struct vmbnet_ring_pkt *pkt, bool deliver,
+			     struct vmbnet_xdp_poll *xp)
 {
 	struct vmbnet_msg_hdr mh;
 	u32 len;
@@ -199,7 +210,7 @@ static void vmbnet_rx_packet(struct vmbnet_queue *q,
 
 	if (vmbnet_msg_is_data(le16_to_cpu(mh.type)))
 		vmbnet_rx_data(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
-			       len, deliver);
+			       len, deliver, xp);
 	else
 		vmbnet_ctl_rx(q, le16_to_cpu(mh.type), pkt->payload + sizeof(mh),
 			      len);
@@ -213,9 +224,10 @@ bad:
 int vmbnet_poll(struct napi_struct *napi, int budget)
 {
 	struct vmbnet_queue *q = container_of(napi, struct vmbnet_queue, napi);
+	struct vmbnet_xdp_poll xp = {};
 	struct vmbnet_ring_pkt pkt;
 	bool again, deliver, kick;
-	int work = 0, err;
+	int work = 0, err = 0;
 	u32 freed;
 
 	if (unlikely(READ_ONCE(q->broken)))
@@ -225,17 +237,22 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 
 	again = vmbnet_tx_complete(q, &freed);
 
+	/* The program for this poll: a new one takes over at the next. */
+	rcu_read_lock();
+	xp.prog = rcu_dereference(q->priv->xdp_prog);
 	while (work < budget) {
 		err = vmbnet_ring_peek(&q->rx, &pkt);
-		if (err == -ENODATA)
+		if (err)
 			break;
-		if (unlikely(err)) {
-			vmbnet_queue_broken(q, "inbound");
-			goto done;
-		}
-		vmbnet_rx_packet(q, &pkt, deliver);
+		vmbnet_rx_packet(q, &pkt, deliver, &xp);
 		vmbnet_ring_consume(&q->rx, &pkt);
 		work++;
+	}
+	vmbnet_xdp_poll_end(q, &xp);
+	rcu_read_unlock();
+	if (unlikely(err && err != -ENODATA)) {
+		vmbnet_queue_broken(q, "inbound");
+		goto done;
 	}
 	/* Room for the endpoint: kick it if it waits for that much. */
 	kick = vmbnet_ring_release(&q->rx);

@@ -52,6 +52,63 @@ static bool vmbnet_tx_want_signal(struct vmbnet_queue *q,
 	return vmbnet_ring_peer_moved(&q->tx);
 }
 
+/* Under the tx lock, after frames went into the ring: the queue stops
+ * while the ring could not take the largest frame, and the endpoint hears
+ * of the batch if kick, or if stopped (nothing else would tell it).
+ */
+void vmbnet_tx_batch_end(struct vmbnet_queue *q, struct netdev_queue *txq,
+			 bool kick)
+{
+	if (unlikely(vmbnet_ring_known_free(&q->tx) < q->priv->tx_thresh)) {
+		netif_tx_stop_queue(txq);
+		u64_stats_update_begin(&q->tx_stats.syncp);
+		u64_stats_inc(&q->tx_stats.ring_full);
+		u64_stats_update_end(&q->tx_stats.syncp);
+	}
+	if (!kick && !netif_xmit_stopped(txq))
+		return;
+	if (vmbnet_ring_flush(&q->tx))
+		vmbnet_tx_signal(q);
+	if (unlikely(netif_xmit_stopped(txq)) &&
+	    vmbnet_tx_want_signal(q, txq, vmbnet_ring_known_free(&q->tx)))
+		napi_schedule(&q->napi);
+}
+
+/* Under the tx lock: one frame as it is, with no offload to describe (an
+ * XDP program's). Counted for BQL before the endpoint can see it, as
+ * ndo_start_xmit's; the caller ends the batch.
+ */
+int vmbnet_tx_frame(struct vmbnet_queue *q, struct netdev_queue *txq,
+		    const void *data, u32 len)
+{
+	u32 size = VMBNET_TX_HDRS + len;
+	struct virtio_net_hdr_mrg_rxbuf *vh;
+	struct vmbnet_msg_hdr *mh;
+	int err;
+
+	if (unlikely(!READ_ONCE(q->priv->tx_ready) || READ_ONCE(q->broken)))
+		return -ENETDOWN;
+	if (unlikely(len < ETH_HLEN || len > q->priv->max_frame))
+		return -EMSGSIZE;
+	mh = vmbnet_ring_reserve(&q->tx, size, &err);
+	if (unlikely(!mh))
+		return err;
+	vh = (void *)(mh + 1);
+	memset(vh, 0, sizeof(*vh));
+	mh->type = cpu_to_le16(VMBNET_MSG_DATA);
+	mh->reserved = 0;
+	mh->len = cpu_to_le32(sizeof(*vh) + len);
+	memcpy(vh + 1, data, len);
+	netdev_tx_sent_queue(txq, vmbnet_ring_pkt_size(size));
+	vmbnet_ring_commit(&q->tx, size);
+
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_inc(&q->tx_stats.packets);
+	u64_stats_add(&q->tx_stats.bytes, len);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	return 0;
+}
+
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vmbnet_priv *priv = netdev_priv(dev);
@@ -102,21 +159,8 @@ netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_add(&q->tx_stats.bytes, bytes);
 	u64_stats_update_end(&q->tx_stats.syncp);
 
-	/* Stop while the ring could not take the largest frame. */
-	if (unlikely(vmbnet_ring_known_free(&q->tx) < priv->tx_thresh)) {
-		netif_tx_stop_queue(txq);
-		u64_stats_update_begin(&q->tx_stats.syncp);
-		u64_stats_inc(&q->tx_stats.ring_full);
-		u64_stats_update_end(&q->tx_stats.syncp);
-	}
-	/* One signal per batch: the stack says when more follow, unless stopped. */
-	if (kick || netif_xmit_stopped(txq)) {
-		if (vmbnet_ring_flush(&q->tx))
-			vmbnet_tx_signal(q);
-		if (unlikely(netif_xmit_stopped(txq)) &&
-		    vmbnet_tx_want_signal(q, txq, vmbnet_ring_known_free(&q->tx)))
-			napi_schedule(&q->napi);
-	}
+	/* One signal per batch: the stack says when more follow. */
+	vmbnet_tx_batch_end(q, txq, kick);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 

@@ -4,11 +4,13 @@
 #define _VMBNET_H
 
 #include <linux/completion.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/xdp.h>
 
 #include "compat.h"
 #include "ring.h"
@@ -35,6 +37,7 @@
 
 struct netlink_ext_ack;
 struct nlattr;
+struct virtio_net_hdr;
 
 struct vmbnet_tx_stats {
 	u64_stats_t packets;
@@ -43,6 +46,8 @@ struct vmbnet_tx_stats {
 	u64_stats_t kicks;		/* signals: frames to read */
 	u64_stats_t ring_full;		/* queue stopped for want of room */
 	u64_stats_t detach_lost;	/* unread when the endpoint went */
+	u64_stats_t xdp_xmit;		/* redirected here (ndo_xdp_xmit) */
+	u64_stats_t xdp_xmit_errors;	/* ... and not sent */
 	struct u64_stats_sync syncp;
 };
 
@@ -61,7 +66,28 @@ struct vmbnet_rx_stats {
 	u64_stats_t poll_frames[VMBNET_POLL_BUCKETS];	/* frames per poll */
 	u64_stats_t kicks;		/* signals: room to write */
 	u64_stats_t detach_lost;	/* unread when the endpoint went */
+	u64_stats_t xdp_drop;		/* what the XDP program did */
+	u64_stats_t xdp_pass;
+	u64_stats_t xdp_tx;
+	u64_stats_t xdp_redirect;
+	u64_stats_t xdp_aborted;
 	struct u64_stats_sync syncp;
+};
+
+/* XDP_TX frames held for one batch: a NAPI poll's worth. */
+#define VMBNET_XDP_TX_BULK	NAPI_POLL_WEIGHT
+
+/* A frame an XDP program sent back (XDP_TX), until the poll ends. */
+struct vmbnet_xdp_tx {
+	void *data;
+	u32 len;
+};
+
+/* One poll's XDP: the program, and what to flush when the poll ends. */
+struct vmbnet_xdp_poll {
+	struct bpf_prog *prog;
+	unsigned int tx;		/* frames in the queue's xdp_tx[] */
+	bool redirect;
 };
 
 /* A queue pair: one NAPI instance serves both rings. */
@@ -78,7 +104,9 @@ struct vmbnet_queue {
 	/* Receive side and tx completions: NAPI. */
 	struct napi_struct napi ____cacheline_aligned_in_smp;
 	struct vmbnet_ring rx;
-	struct page_pool *page_pool;	/* large frames' fragments */
+	struct page_pool *page_pool;	/* large frames' fragments, XDP's buffers */
+	struct xdp_rxq_info xdp_rxq;
+	struct vmbnet_xdp_tx xdp_tx[VMBNET_XDP_TX_BULK];
 	struct vmbnet_rx_stats rx_stats;
 };
 
@@ -237,6 +265,7 @@ struct vmbnet_priv {
 	bool want_vf;			/* data_path: the user chose "vf" */
 	bool vf_path;			/* tx goes through the VF */
 	struct vmbnet_vf_stats __percpu *vf_stats;
+	struct bpf_prog __rcu *xdp_prog;
 };
 
 static inline bool vmbnet_ready(const struct vmbnet_priv *priv)
@@ -310,15 +339,43 @@ int vmbnet_rss_set_flow_hash(u32 *hash_types, u32 flow_type, u64 fields);
 netdev_tx_t vmbnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void vmbnet_tx_signal(struct vmbnet_queue *q);
 bool vmbnet_tx_complete(struct vmbnet_queue *q, u32 *bytes);
+int vmbnet_tx_frame(struct vmbnet_queue *q, struct netdev_queue *txq,
+		    const void *data, u32 len);
+void vmbnet_tx_batch_end(struct vmbnet_queue *q, struct netdev_queue *txq,
+			 bool kick);
 
 /* rx.c */
+enum vmbnet_rx_drop {
+	VMBNET_RX_DROPPED,
+	VMBNET_RX_BAD_HEADER,
+	VMBNET_RX_LENGTH,
+};
+
 int vmbnet_poll(struct napi_struct *napi, int budget);
 int vmbnet_rx_pool_create(struct vmbnet_queue *q);
 void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
+void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why);
+
+/* xdp.c: frames that fit one page behind XDP's headroom, with room for
+ * the skb's shared info.
+ */
+#define VMBNET_XDP_MAX_FRAME	(PAGE_SIZE - XDP_PACKET_HEADROOM - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define VMBNET_XDP_MAX_MTU	(VMBNET_XDP_MAX_FRAME - VLAN_ETH_HLEN)
+
+int vmbnet_xdp(struct net_device *dev, struct netdev_bpf *bpf);
+int vmbnet_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		    u32 flags);
+int vmbnet_xdp_rxq_reg(struct vmbnet_queue *q);
+void vmbnet_xdp_rxq_unreg(struct vmbnet_queue *q);
+struct sk_buff *vmbnet_xdp_rx(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp,
+			      struct virtio_net_hdr *vh, const u8 *frame, u32 len);
+void vmbnet_xdp_poll_end(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp);
 
 /* offload.c */
 netdev_features_t vmbnet_hw_features(u64 features);
 u64 vmbnet_guest_offloads(u64 features, bool lro);
+bool vmbnet_rsc_stoppable(u64 features);
 u32 vmbnet_rx_hdr_len(u16 type);
 int vmbnet_rx_hash_type(u16 report, enum pkt_hash_types *type);
 int vmbnet_rx_hdr_check(const struct virtio_net_hdr_mrg_rxbuf *vh,
@@ -333,6 +390,8 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_TX_KICKS,
 	VMBNET_STAT_TX_RING_FULL,
 	VMBNET_STAT_TX_DETACH_LOST,
+	VMBNET_STAT_TX_XDP_XMIT,
+	VMBNET_STAT_TX_XDP_XMIT_ERRORS,
 	VMBNET_STAT_RX_PACKETS,
 	VMBNET_STAT_RX_BYTES,
 	VMBNET_STAT_RX_DROPPED,
@@ -344,6 +403,11 @@ enum vmbnet_queue_stat {
 	VMBNET_STAT_RX_POLL_FRAMES,
 	VMBNET_STAT_RX_KICKS = VMBNET_STAT_RX_POLL_FRAMES + VMBNET_POLL_BUCKETS,
 	VMBNET_STAT_RX_DETACH_LOST,
+	VMBNET_STAT_RX_XDP_DROP,
+	VMBNET_STAT_RX_XDP_PASS,
+	VMBNET_STAT_RX_XDP_TX,
+	VMBNET_STAT_RX_XDP_REDIRECT,
+	VMBNET_STAT_RX_XDP_ABORTED,
 	VMBNET_Q_STATS
 };
 
