@@ -269,7 +269,7 @@ static int vmbnet_xdp_check(struct vmbnet_priv *priv,
 		return -EOPNOTSUPP;
 	}
 	if (!vmbnet_rsc_stoppable(priv->features)) {
-		NL_SET_ERR_MSG_MOD(extack, "the endpoint coalesces frames (RSC) and cannot be told to stop: no XDP");
+		NL_SET_ERR_MSG_MOD(extack, "XDP needs RSC off, which this endpoint cannot do");
 		return -EOPNOTSUPP;
 	}
 	return 0;

@@ -49,6 +49,11 @@ static void vmbnet_offload_hw_features(struct kunit *test)
 			F(GUEST_USO4) | F(GUEST_USO6));
 	KUNIT_EXPECT_EQ(test, vmbnet_guest_offloads(ALL, false), F(GUEST_CSUM));
 	KUNIT_EXPECT_EQ(test, vmbnet_guest_offloads(F(GUEST_TSO4), true), F(GUEST_TSO4));
+	/* XDP: coalescing absent, or one the endpoint can be told to stop. */
+	KUNIT_EXPECT_TRUE(test, vmbnet_rsc_stoppable(F(GUEST_CSUM) | F(CSUM)));
+	KUNIT_EXPECT_TRUE(test, vmbnet_rsc_stoppable(F(GUEST_TSO4) | F(CTRL_GUEST_OFFLOADS)));
+	KUNIT_EXPECT_FALSE(test, vmbnet_rsc_stoppable(F(GUEST_TSO4)));
+	KUNIT_EXPECT_FALSE(test, vmbnet_rsc_stoppable(F(GUEST_USO6)));
 	/* Only agreed features: never more than supported. */
 	KUNIT_EXPECT_EQ(test, vmbnet_supported_features() & ~ALL &
 			~(F(MQ) | F(MTU) | F(MAC) | F(STATUS) | F(RSS) |
