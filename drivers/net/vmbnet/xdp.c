@@ -290,7 +290,8 @@ static int vmbnet_xdp_set(struct vmbnet_priv *priv, struct bpf_prog *prog,
 	rcu_assign_pointer(priv->xdp_prog, prog);
 	if (old)
 		bpf_prog_put(old);
-	if (!old == !prog)
+	/* Nothing to redo for a device on its way out. */
+	if (!old == !prog || priv->dev->reg_state != NETREG_REGISTERED)
 		return 0;
 	/* LRO stays off and the MTU within a page while it is there; the
 	 * user's MTU comes back with it gone.
