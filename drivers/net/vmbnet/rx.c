@@ -64,7 +64,7 @@ int vmbnet_rx_pool_create(struct vmbnet_queue *q)
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	q->page_pool = pool;
-	err = vmbnet_xdp_rxq_reg(q);
+	err = vmbnet_xdp_queue_init(q);
 	if (err) {
 		page_pool_destroy(pool);
 		q->page_pool = NULL;
@@ -75,7 +75,7 @@ int vmbnet_rx_pool_create(struct vmbnet_queue *q)
 /* After NAPI is gone; pages still in skbs come back to the core. */
 void vmbnet_rx_pool_destroy(struct vmbnet_queue *q)
 {
-	vmbnet_xdp_rxq_unreg(q);
+	vmbnet_xdp_queue_exit(q);
 	page_pool_destroy(q->page_pool);
 	q->page_pool = NULL;
 }

@@ -104,7 +104,8 @@ struct vmbnet_queue {
 	/* Receive side and tx completions: NAPI. */
 	struct napi_struct napi ____cacheline_aligned_in_smp;
 	struct vmbnet_ring rx;
-	struct page_pool *page_pool;	/* large frames' fragments, XDP's buffers */
+	struct page_pool *page_pool;	/* large frames' fragments */
+	struct page_pool *xdp_pool;	/* XDP's buffers, a page each */
 	struct xdp_rxq_info xdp_rxq;
 	struct vmbnet_xdp_tx xdp_tx[VMBNET_XDP_TX_BULK];
 	struct vmbnet_rx_stats rx_stats;
@@ -366,8 +367,8 @@ void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why);
 int vmbnet_xdp(struct net_device *dev, struct netdev_bpf *bpf);
 int vmbnet_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		    u32 flags);
-int vmbnet_xdp_rxq_reg(struct vmbnet_queue *q);
-void vmbnet_xdp_rxq_unreg(struct vmbnet_queue *q);
+int vmbnet_xdp_queue_init(struct vmbnet_queue *q);
+void vmbnet_xdp_queue_exit(struct vmbnet_queue *q);
 struct sk_buff *vmbnet_xdp_rx(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp,
 			      struct virtio_net_hdr *vh, const u8 *frame, u32 len);
 void vmbnet_xdp_poll_end(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp);

@@ -31,25 +31,54 @@ static void vmbnet_xdp_count(struct vmbnet_queue *q, u64_stats_t *counter)
 	u64_stats_update_end(&q->rx_stats.syncp);
 }
 
-/* A queue's XDP view of its memory, for as long as its page_pool lives. */
-int vmbnet_xdp_rxq_reg(struct vmbnet_queue *q)
+/* XDP's buffers: a page each, from a pool of the queue's own (the skb
+ * path's large-frame pool hands out fragments of larger pages), registered
+ * as the queue's XDP memory model so that redirected frames come back to
+ * it. Pages kept for reuse: two polls' worth.
+ */
+#define VMBNET_XDP_POOL_PAGES	(2 * NAPI_POLL_WEIGHT)
+
+int vmbnet_xdp_queue_init(struct vmbnet_queue *q)
 {
+	struct page_pool_params pp = {
+		.pool_size = VMBNET_XDP_POOL_PAGES,
+		.nid = NUMA_NO_NODE,
+#ifdef VMBNET_HAVE_PP_NAPI
+		.netdev = q->priv->dev,
+		.napi = &q->napi,
+		.queue_idx = q->index,
+#endif
+	};
+	struct page_pool *pool;
 	int err;
 
+	pool = page_pool_create(&pp);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
 	err = xdp_rxq_info_reg(&q->xdp_rxq, q->priv->dev, q->index,
 			       q->napi.napi_id);
 	if (err)
-		return err;
-	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, MEM_TYPE_PAGE_POOL,
-					 q->page_pool);
+		goto err_pool;
+	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, MEM_TYPE_PAGE_POOL, pool);
 	if (err)
-		xdp_rxq_info_unreg(&q->xdp_rxq);
+		goto err_rxq;
+	q->xdp_pool = pool;
+	return 0;
+
+err_rxq:
+	xdp_rxq_info_unreg(&q->xdp_rxq);
+err_pool:
+	page_pool_destroy(pool);
 	return err;
 }
 
-void vmbnet_xdp_rxq_unreg(struct vmbnet_queue *q)
+/* After NAPI is gone; pages still in flight come back to the core. */
+void vmbnet_xdp_queue_exit(struct vmbnet_queue *q)
 {
+	/* The memory model's reference on the pool, then ours. */
 	xdp_rxq_info_unreg(&q->xdp_rxq);
+	page_pool_destroy(q->xdp_pool);
+	q->xdp_pool = NULL;
 }
 
 /* A partial checksum is finished here, as a NIC would have: the program,
@@ -85,8 +114,8 @@ static void vmbnet_xdp_tx_flush(struct vmbnet_queue *q, unsigned int n,
 	__netif_tx_unlock(txq);
 
 	for (i = 0; i < n; i++)
-		page_pool_put_full_page(q->page_pool,
-					virt_to_head_page(q->xdp_tx[i].data), true);
+		page_pool_put_full_page(q->xdp_pool,
+					virt_to_page(q->xdp_tx[i].data), true);
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_add(&q->rx_stats.xdp_tx, sent);
@@ -120,7 +149,7 @@ struct sk_buff *vmbnet_xdp_rx(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp
 {
 	struct net_device *dev = q->priv->dev;
 	struct bpf_prog *prog = xp->prog;
-	unsigned int offset, metalen;
+	unsigned int metalen;
 	struct xdp_buff xdp;
 	struct sk_buff *skb;
 	struct page *page;
@@ -137,12 +166,12 @@ struct sk_buff *vmbnet_xdp_rx(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp
 		vmbnet_rx_count_drop(q, VMBNET_RX_LENGTH);
 		return NULL;
 	}
-	page = page_pool_dev_alloc_frag(q->page_pool, &offset, VMBNET_XDP_BUF_SIZE);
+	page = page_pool_dev_alloc_pages(q->xdp_pool);
 	if (unlikely(!page)) {
 		vmbnet_rx_count_drop(q, VMBNET_RX_DROPPED);
 		return NULL;
 	}
-	buf = page_address(page) + offset;
+	buf = page_address(page);
 	memcpy(buf + XDP_PACKET_HEADROOM, frame, len);
 	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
 		vmbnet_xdp_finish_csum(buf + XDP_PACKET_HEADROOM, len, vh);
@@ -201,7 +230,7 @@ struct sk_buff *vmbnet_xdp_rx(struct vmbnet_queue *q, struct vmbnet_xdp_poll *xp
 		vmbnet_xdp_count(q, &q->rx_stats.xdp_drop);
 		break;
 	}
-	page_pool_put_full_page(q->page_pool, page, true);
+	page_pool_put_full_page(q->xdp_pool, page, true);
 	return NULL;
 }
 
