@@ -15,6 +15,9 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
+# The debug kernel (tools/vm/debug.config) is built without BPF for now.
+[ -e /proc/sys/kernel/unprivileged_bpf_disabled ] ||
+	{ echo "1..0 # SKIP kernel without the bpf() system call"; exit $KSFT_SKIP; }
 
 XDP_MODE=${XDP_MODE:-${VMBNET_XDP_MODE:-native}}
 case $XDP_MODE in
