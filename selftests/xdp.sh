@@ -11,7 +11,8 @@
 # (tools/vm/run passes the latter on): generic XDP (xdpgeneric) runs in the
 # stack, above any driver; the driver's XDP counters and its refusals are
 # then not checked. The programs are selftests/xdp/*.c, built into
-# build/bpf/ by `make tools` (VMBNET_BPF_DIR: elsewhere).
+# build/bpf/ by `make tools` (VMBNET_BPF_DIR: elsewhere). Arguments, if
+# any, name the cases to run (see the end).
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
@@ -715,25 +716,33 @@ module_unload() {
 	ping_ok a 192.0.2.2
 }
 
+# xdp.sh [CASE...]: only the cases named (their functions above), e.g.
+# tools/vm/run selftests/xdp.sh redirect_devmap
+ONLY=" $* "
+xdp_case() {	# xdp_case run_test|run_test_nodebug DESCRIPTION FUNCTION
+	[ "$ONLY" = "  " ] || [[ $ONLY == *" $3 "* ]] || return 0
+	"$@"
+}
+
 run_test "programs and xdp_load built" have_programs
 [ "$ksft_fail" -eq 0 ] || ksft_finish
-run_test "$XDP_MODE: attach and detach with ip link and xdp_load, --replace" attach_detach
-run_test_nodebug "$XDP_MODE: attached before the endpoint comes, works once it does" attach_before_endpoint
-run_test "$XDP_MODE: XDP_DROP: no pings, rx_xdp_drop counts" drop
-run_test "$XDP_MODE: XDP_PASS: ping v4, v6, fragmented, TCP both ways" pass
-run_test_nodebug "$XDP_MODE: XDP_ABORTED: no pings, rx_xdp_aborted counts" aborted
-run_test_nodebug "$XDP_MODE: XDP_PASS keeps a popped VLAN tag" vlan_pop
-run_test_nodebug "$XDP_MODE: XDP_PASS keeps a pushed VLAN tag" vlan_push
-run_test "$XDP_MODE: XDP_TX answers pings, the stack sees none" xdp_tx
-run_test "$XDP_MODE: XDP_REDIRECT through a devmap out a veth" redirect_devmap
-run_test_nodebug "$XDP_MODE: XDP_REDIRECT through a cpumap to the stack" redirect_cpumap
-run_test "$XDP_MODE: a veth's XDP_REDIRECT into vmbnet (ndo_xdp_xmit)" redirect_into
-run_test "$XDP_MODE: attach, replace, detach x$(repeats 20 4) under TCP" attach_under_traffic
-run_test_nodebug "$XDP_MODE: a program across an endpoint's kill and restart" endpoint_restart
-run_test_nodebug "$XDP_MODE: a program across queue count changes" queue_change
-run_test_nodebug "$XDP_MODE: native XDP refused with MTU 9000, MTU 9000 with it" refuse_mtu
-run_test_nodebug "$XDP_MODE: native XDP refused with LRO, LRO with it" refuse_lro
-run_test "$XDP_MODE: device deleted with a program on under TCP" delete_under_traffic
-run_test "$XDP_MODE: device deleted while TCP and a veth's redirect come in" delete_redirected_into
-run_test "$XDP_MODE: rmmod with programs on" module_unload
+xdp_case run_test "$XDP_MODE: attach and detach with ip link and xdp_load, --replace" attach_detach
+xdp_case run_test_nodebug "$XDP_MODE: attached before the endpoint comes, works once it does" attach_before_endpoint
+xdp_case run_test "$XDP_MODE: XDP_DROP: no pings, rx_xdp_drop counts" drop
+xdp_case run_test "$XDP_MODE: XDP_PASS: ping v4, v6, fragmented, TCP both ways" pass
+xdp_case run_test_nodebug "$XDP_MODE: XDP_ABORTED: no pings, rx_xdp_aborted counts" aborted
+xdp_case run_test_nodebug "$XDP_MODE: XDP_PASS keeps a popped VLAN tag" vlan_pop
+xdp_case run_test_nodebug "$XDP_MODE: XDP_PASS keeps a pushed VLAN tag" vlan_push
+xdp_case run_test "$XDP_MODE: XDP_TX answers pings, the stack sees none" xdp_tx
+xdp_case run_test "$XDP_MODE: XDP_REDIRECT through a devmap out a veth" redirect_devmap
+xdp_case run_test_nodebug "$XDP_MODE: XDP_REDIRECT through a cpumap to the stack" redirect_cpumap
+xdp_case run_test "$XDP_MODE: a veth's XDP_REDIRECT into vmbnet (ndo_xdp_xmit)" redirect_into
+xdp_case run_test "$XDP_MODE: attach, replace, detach x$(repeats 20 4) under TCP" attach_under_traffic
+xdp_case run_test_nodebug "$XDP_MODE: a program across an endpoint's kill and restart" endpoint_restart
+xdp_case run_test_nodebug "$XDP_MODE: a program across queue count changes" queue_change
+xdp_case run_test_nodebug "$XDP_MODE: native XDP refused with MTU 9000, MTU 9000 with it" refuse_mtu
+xdp_case run_test_nodebug "$XDP_MODE: native XDP refused with LRO, LRO with it" refuse_lro
+xdp_case run_test "$XDP_MODE: device deleted with a program on under TCP" delete_under_traffic
+xdp_case run_test "$XDP_MODE: device deleted while TCP and a veth's redirect come in" delete_redirected_into
+xdp_case run_test "$XDP_MODE: rmmod with programs on" module_unload
 ksft_finish
