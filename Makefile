@@ -36,7 +36,8 @@ install: modules
 	depmod -a $(KREL)
 
 # C=2 checks every object of ours whether or not it was rebuilt; only
-# reports from our files count (kernel headers are not ours to fix).
+# reports from our files count (kernel headers are not ours to fix). Its
+# kbuild clean removes every *.o below, build/bpf's too: `make tools` again.
 sparse:
 	@$(KBUILD) clean >/dev/null
 	@$(KBUILD) C=2 modules 2>&1 | tee sparse.log | \
