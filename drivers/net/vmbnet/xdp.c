@@ -111,6 +111,12 @@ static void vmbnet_xdp_tx_flush(struct vmbnet_queue *q, unsigned int n,
 						  q->xdp_tx[i].len))
 			sent++;
 	vmbnet_tx_batch_end(q, txq, kick);
+	/* The tx counters' writers hold this lock. */
+	if (sent < n) {
+		u64_stats_update_begin(&q->tx_stats.syncp);
+		u64_stats_add(&q->tx_stats.dropped, n - sent);
+		u64_stats_update_end(&q->tx_stats.syncp);
+	}
 	__netif_tx_unlock(txq);
 
 	for (i = 0; i < n; i++)
@@ -120,11 +126,6 @@ static void vmbnet_xdp_tx_flush(struct vmbnet_queue *q, unsigned int n,
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_add(&q->rx_stats.xdp_tx, sent);
 	u64_stats_update_end(&q->rx_stats.syncp);
-	if (sent < n) {
-		u64_stats_update_begin(&q->tx_stats.syncp);
-		u64_stats_add(&q->tx_stats.dropped, n - sent);
-		u64_stats_update_end(&q->tx_stats.syncp);
-	}
 }
 
 /* The end of a poll that ran a program: one batch out for XDP_TX (one
@@ -265,16 +266,16 @@ int vmbnet_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		}
 		vmbnet_tx_batch_end(q, txq, flags & XDP_XMIT_FLUSH);
 	}
+	/* The tx counters' writers hold this lock. */
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_add(&q->tx_stats.xdp_xmit, sent);
+	u64_stats_add(&q->tx_stats.xdp_xmit_errors, n - sent);
+	u64_stats_update_end(&q->tx_stats.syncp);
 	__netif_tx_unlock(txq);
 
 	/* Copied into the ring: done with. */
 	for (i = 0; i < sent; i++)
 		xdp_return_frame(frames[i]);
-
-	u64_stats_update_begin(&q->tx_stats.syncp);
-	u64_stats_add(&q->tx_stats.xdp_xmit, sent);
-	u64_stats_add(&q->tx_stats.xdp_xmit_errors, n - sent);
-	u64_stats_update_end(&q->tx_stats.syncp);
 	return sent;
 }
 
