@@ -42,25 +42,34 @@ void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why)
  */
 #define VMBNET_RX_POOL_PAGES	64
 
-int vmbnet_rx_pool_create(struct vmbnet_queue *q)
+/* A pool of the queue's: shown by netdev netlink (page-pool-get) with the
+ * device and its NAPI, and gone with the device.
+ */
+struct page_pool *vmbnet_queue_pool(struct vmbnet_queue *q, unsigned int flags,
+				    unsigned int order, unsigned int size)
 {
 	struct page_pool_params pp = {
-		.flags = VMBNET_PP_FLAGS,
-		.order = VMBNET_RX_PAGE_ORDER,
-		.pool_size = VMBNET_RX_POOL_PAGES,
+		.flags = flags,
+		.order = order,
+		.pool_size = size,
 		.nid = NUMA_NO_NODE,
 #ifdef VMBNET_HAVE_PP_NAPI
-		/* Shown by netdev netlink (page-pool-get) with the device and
-		 * its NAPI, and gone with the device.
-		 */
 		.netdev = q->priv->dev,
 		.napi = &q->napi,
 		.queue_idx = q->index,
 #endif
 	};
-	struct page_pool *pool = page_pool_create(&pp);
+
+	return page_pool_create(&pp);
+}
+
+int vmbnet_rx_pool_create(struct vmbnet_queue *q)
+{
+	struct page_pool *pool;
 	int err;
 
+	pool = vmbnet_queue_pool(q, VMBNET_PP_FLAGS, VMBNET_RX_PAGE_ORDER,
+				 VMBNET_RX_POOL_PAGES);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	q->page_pool = pool;

@@ -353,6 +353,8 @@ enum vmbnet_rx_drop {
 };
 
 int vmbnet_poll(struct napi_struct *napi, int budget);
+struct page_pool *vmbnet_queue_pool(struct vmbnet_queue *q, unsigned int flags,
+				    unsigned int order, unsigned int size);
 int vmbnet_rx_pool_create(struct vmbnet_queue *q);
 void vmbnet_rx_pool_destroy(struct vmbnet_queue *q);
 void vmbnet_rx_count_drop(struct vmbnet_queue *q, enum vmbnet_rx_drop why);

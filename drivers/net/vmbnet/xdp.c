@@ -40,19 +40,10 @@ static void vmbnet_xdp_count(struct vmbnet_queue *q, u64_stats_t *counter)
 
 int vmbnet_xdp_queue_init(struct vmbnet_queue *q)
 {
-	struct page_pool_params pp = {
-		.pool_size = VMBNET_XDP_POOL_PAGES,
-		.nid = NUMA_NO_NODE,
-#ifdef VMBNET_HAVE_PP_NAPI
-		.netdev = q->priv->dev,
-		.napi = &q->napi,
-		.queue_idx = q->index,
-#endif
-	};
 	struct page_pool *pool;
 	int err;
 
-	pool = page_pool_create(&pp);
+	pool = vmbnet_queue_pool(q, 0, 0, VMBNET_XDP_POOL_PAGES);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	err = xdp_rxq_info_reg(&q->xdp_rxq, q->priv->dev, q->index,
