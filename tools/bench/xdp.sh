@@ -116,24 +116,7 @@ run() {
 	ip -n "$t" link set dev "${DEV[$t]}" xdp off
 }
 
-median() {
-	printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
-		awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
-}
-
-spread() {
-	printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
-		awk '{ v[NR] = $1 } END { if (NR && v[1] > 0) printf "%.2f\n", v[NR] / v[1]; else print "-" }'
-}
-
-ratio() {	# ratio NAME NUM DEN
-	awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN {
-		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0)
-			printf "ratio %s %.3f\n", n, a / b
-		else
-			printf "ratio %s -\n", n
-	}'
-}
+source "$(dirname "$0")/stats.sh"
 
 modprobe vmbnet
 modprobe pktgen
