@@ -14,7 +14,7 @@
  *		      entry 0 (xdp_redirect_map.o)
  *   --cpumap CPU     the object's cpumap cpu_map gets an entry for CPU,
  *		      with a queue of --qsize frames (default 192), and its
- *		      target_cpu is CPU (xdp_redirect_cpu.o)
+ *		      array target_cpu holds CPU (xdp_redirect_cpu.o)
  *   --cycles N	      N times: attach the program, replace it with a
  *		      second copy, detach; as fast as the kernel lets
  *		      (a device's XDP setup against its traffic). The
@@ -49,7 +49,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: xdp_load [-v] [--generic] [--replace] IFNAME OBJ [--devmap TARGET]\n"
@@ -70,7 +70,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static unsigned int number(const char *what, const char *s, unsigned int max)
+static unsigned int parse_uint(const char *what, const char *s, unsigned int max)
 {
 	unsigned long v;
 	char *end;
@@ -89,30 +89,6 @@ static unsigned int ifindex_of(const char *name)
 	if (!i)
 		die("%s: no such device in this netns: %s", name, strerror(errno));
 	return i;
-}
-
-/* The object's read-only data (its target_cpu) before it loads. */
-static void set_target_cpu(struct bpf_object *obj, __u32 cpu)
-{
-	struct bpf_map *map;
-	const char *name;
-	size_t size = 0;
-	size_t len;
-
-	bpf_object__for_each_map(map, obj) {
-		name = bpf_map__name(map);
-		len = strlen(name);
-		if (!bpf_map__is_internal(map) || len < 7 ||
-		    strcmp(name + len - 7, ".rodata"))
-			continue;
-		bpf_map__initial_value(map, &size);
-		if (size != sizeof(cpu))
-			die("%s: .rodata is %zu bytes, not target_cpu alone", name, size);
-		if (bpf_map__set_initial_value(map, &cpu, sizeof(cpu)))
-			die("%s: cannot set target_cpu", name);
-		return;
-	}
-	die("the object has no target_cpu (.rodata) for --cpumap");
 }
 
 static int map_fd(struct bpf_object *obj, const char *name, const char *option)
@@ -198,23 +174,23 @@ int main(int argc, char **argv)
 			devmap = optarg;
 			break;
 		case 'c':
-			cpu = number("--cpumap", optarg, cpus > 0 ? cpus - 1 : 0);
+			cpu = parse_uint("--cpumap", optarg, cpus > 0 ? cpus - 1 : 0);
 			break;
 		case 'q':
-			cpu_val.qsize = number("--qsize", optarg, 16384);
+			cpu_val.qsize = parse_uint("--qsize", optarg, 16384);
 			break;
 		case 'n':
-			n_cycles = number("--cycles", optarg, 100000);
+			n_cycles = parse_uint("--cycles", optarg, 100000);
 			break;
 		case 'v':
 			verbose = 1;
 			break;
 		default:
-			usage();
+			bad_usage();
 		}
 	}
 	if (argc - optind != 2 || (n_cycles && (devmap || cpu >= 0)))
-		usage();
+		bad_usage();
 	ifname = argv[optind];
 	path = argv[optind + 1];
 	ifindex = ifindex_of(ifname);
@@ -230,8 +206,6 @@ int main(int argc, char **argv)
 		die("%s: not one program", path);
 	if (bpf_program__type(prog) != BPF_PROG_TYPE_XDP)
 		die("%s: %s is no XDP program", path, bpf_program__name(prog));
-	if (cpu >= 0)
-		set_target_cpu(obj, cpu);
 	err = bpf_object__load(obj);
 	if (err)
 		die("%s: cannot load: %s", path, strerror(-err));
@@ -248,6 +222,9 @@ int main(int argc, char **argv)
 		key = cpu;
 		if (bpf_map_update_elem(map_fd(obj, "cpu_map", "--cpumap"), &key, &cpu_val, 0))
 			die("--cpumap %d: cannot fill cpu_map: %s", cpu, strerror(errno));
+		key = 0;
+		if (bpf_map_update_elem(map_fd(obj, "target_cpu", "--cpumap"), &key, &cpu, 0))
+			die("--cpumap %d: cannot fill target_cpu: %s", cpu, strerror(errno));
 	} else if (bpf_object__find_map_by_name(obj, "cpu_map")) {
 		die("%s: its cpumap cpu_map needs --cpumap", path);
 	}

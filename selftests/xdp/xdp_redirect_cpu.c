@@ -15,13 +15,21 @@ struct {
 	__type(value, struct bpf_cpumap_val);
 } cpu_map SEC(".maps");
 
-const volatile __u32 target_cpu;
+/* Entry 0: the CPU to redirect to (xdp_load --cpumap). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} target_cpu SEC(".maps");
 
 SEC("xdp")
 int xdp_redirect_cpu(struct xdp_md *ctx)
 {
-	/* No entry for target_cpu: XDP_ABORTED (the flags' low bits). */
-	return bpf_redirect_map(&cpu_map, target_cpu, 0);
+	__u32 key = 0, *cpu = bpf_map_lookup_elem(&target_cpu, &key);
+
+	/* No entry for the CPU: XDP_ABORTED (the flags' low bits). */
+	return cpu ? bpf_redirect_map(&cpu_map, *cpu, 0) : XDP_ABORTED;
 }
 
 char _license[] SEC("license") = "GPL";
