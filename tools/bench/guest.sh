@@ -3,15 +3,20 @@
 # The benchmark's guest half, run in the test VM by tools/bench/run:
 #
 #   tools/vm/run tools/bench/guest.sh [--runs N] [--secs S] [--rr N]
-#	[--topos "vmbnet vmbnet-1q tap veth"] [--tap-spin US] [--ep-spin US]
+#	[--topos "vmbnet vmbnet-1q tap tap2t veth"] [--tap-spin US] [--ep-spin US]
 #	[--profile]
 #
 # Builds every topology side by side, each between its own two network
 # namespaces TOPO-a (192.0.2.1) and TOPO-b (192.0.2.2):
 #   vmbnet     vmb0, vmb1 (2 queues each) joined by `vmbnet-endpoint pair`
 #   vmbnet-1q  the same, the endpoint limited to one queue (--max-queues 1)
+#   vmbnet-thr the same as vmbnet with threaded NAPI (/sys/class/net/*/
+#              threaded; not in the default set: --topos)
 #   tap        tap0, tap1 (2 queues, vnet header, offloads) joined by
 #              bench-tapfwd, one thread per queue pair
+#   tap2t      the same TAPs joined by the plainest forwarder, the one of
+#              issue 17's independent measurement (bench-tapfwd
+#              --blocking: a blocking thread per direction)
 #   veth       a veth pair: no copy, the upper bound
 # then measures, N runs (default 3) of every workload on every topology,
 # interleaved (run 1 of a workload on each topology, then the next
@@ -38,7 +43,7 @@ set -euo pipefail
 RUNS=3
 SECS=3
 RR_COUNT=2000
-TOPOS="vmbnet vmbnet-1q tap veth"
+TOPOS="vmbnet vmbnet-1q tap tap2t veth"
 TAP_SPIN=50	# as vmbnet-endpoint (EP_SPIN_NS): the same idle policy
 EP_SPIN=50
 QUEUES=2
@@ -176,24 +181,33 @@ helper_stop() {	# helper_stop TOPO
 }
 
 topo_up() {	# topo_up TOPO
-	local t=$1 a=$1-a b=$1-b q=$QUEUES
+	local t=$1 a=$1-a b=$1-b q=$QUEUES mode
 
 	ip netns add "$a"
 	ip netns add "$b"
 	case $t in
-	vmbnet | vmbnet-1q)
+	vmbnet | vmbnet-1q | vmbnet-thr)
 		DEV_A[$t]=vmb0 DEV_B[$t]=vmb1
 		ip link add vmb0 numtxqueues $q numrxqueues $q netns "$a" type vmbnet
 		ip link add vmb1 numtxqueues $q numrxqueues $q netns "$b" type vmbnet
+		if [ "$t" = vmbnet-thr ]; then
+			ip netns exec "$a" bash -c 'echo 1 >/sys/class/net/vmb0/threaded'
+			ip netns exec "$b" bash -c 'echo 1 >/sys/class/net/vmb1/threaded'
+		fi
 		ep_launch "$t"
 		;;
-	tap)
+	tap | tap2t)
 		DEV_A[$t]=tap0 DEV_B[$t]=tap1
-		bench-tapfwd --queues $q --spin-us "$TAP_SPIN" "tap0@$a" "tap1@$b" \
+		if [ "$t" = tap ]; then
+			mode=(--spin-us "$TAP_SPIN")
+		else
+			mode=(--blocking)
+		fi
+		bench-tapfwd --queues $q "${mode[@]}" "tap0@$a" "tap1@$b" \
 			>"$LOG/tapfwd-$t.log" 2>&1 &
 		HELPER[$t]=$!
 		wait_for 10 grep -q '^ready' "$LOG/tapfwd-$t.log" ||
-			{ warn "tap: bench-tapfwd: $(cat "$LOG/tapfwd-$t.log")"; return 1; }
+			{ warn "$t: bench-tapfwd: $(cat "$LOG/tapfwd-$t.log")"; return 1; }
 		;;
 	veth)
 		DEV_A[$t]=veth0 DEV_B[$t]=veth1
@@ -439,7 +453,7 @@ fi
 
 for t in $TOPOS; do
 	helper_stop "$t"
-	[ "$t" != tap ] || say "== bench-tapfwd's totals: $(cat "$LOG/helper")"
+	[[ $t != tap* ]] || say "== bench-tapfwd's totals ($t): $(cat "$LOG/helper")"
 done
 
 COLS="pps64fix pps64 pps1400 tcp1 tcp4 p50 p99 min"
@@ -485,6 +499,10 @@ ratio pps1400_vmbnet_over_tap "${RES[vmbnet,pps1400]:-}" "${RES[tap,pps1400]:-}"
 ratio tcp_vmbnet_over_tap "${RES[vmbnet,tcp1]:-}" "${RES[tap,tcp1]:-}"
 ratio tcp4_vmbnet_over_tap "${RES[vmbnet,tcp4]:-}" "${RES[tap,tcp4]:-}"
 ratio tcp_vmbnet_over_veth "${RES[vmbnet,tcp1]:-}" "${RES[veth,tcp1]:-}"
+ratio pps64fix_vmbnet_over_tap2t "${RES[vmbnet,pps64fix]:-}" "${RES[tap2t,pps64fix]:-}"
+ratio pps64_vmbnet_over_tap2t "${RES[vmbnet,pps64]:-}" "${RES[tap2t,pps64]:-}"
+ratio tcp_vmbnet_over_tap2t "${RES[vmbnet,tcp1]:-}" "${RES[tap2t,tcp1]:-}"
+ratio p50_latency_vmbnet_over_tap2t "${RES[vmbnet,p50]:-}" "${RES[tap2t,p50]:-}"
 ratio queues2_over_queues1 "${RES[vmbnet,tcp4]:-}" "${RES[vmbnet-1q,tcp4]:-}"
 ratio pps64_queues2_over_queues1 "${RES[vmbnet,pps64]:-}" "${RES[vmbnet-1q,pps64]:-}"
 ratio p50_latency_vmbnet_over_tap "${RES[vmbnet,p50]:-}" "${RES[tap,p50]:-}"

@@ -14,8 +14,14 @@
  * up to BATCH frames from each direction in turn and, once both are empty,
  * optionally spins (re-reading) for --spin-us before it sleeps in poll().
  * A frame the destination refuses for now (EAGAIN) is kept and the thread
- * polls for POLLOUT on that descriptor. Prints "ready" once both devices
- * exist, and its counters when told to stop (SIGINT or SIGTERM).
+ * polls for POLLOUT on that descriptor.
+ *
+ * --blocking is the plainest forwarder instead, the one issue 17's
+ * independent measurement used: blocking descriptors and two threads per
+ * queue pair, one per direction, each a loop of read() and write().
+ *
+ * Prints "ready" once both devices exist, and its counters when told to stop
+ * (SIGINT or SIGTERM).
  */
 
 #define _GNU_SOURCE
@@ -67,6 +73,14 @@ struct qpair {
 	struct dir d[2];
 	struct counters ctr;
 	unsigned int spin_us;
+	pthread_t tid;
+};
+
+/* --blocking: one thread per direction, with counters of its own. */
+struct blocking_dir {
+	int src, dst;
+	uint8_t *buf;
+	struct counters ctr;	/* __atomic: read by main when stopping */
 	pthread_t tid;
 };
 
@@ -222,10 +236,86 @@ static void *qpair_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * A read() and a write() per frame, each waiting as long as it must. The
+ * process exits under it when told to stop: its counters are read as they
+ * are then.
+ */
+static void *blocking_thread(void *arg)
+{
+	struct blocking_dir *d = arg;
+	ssize_t len;
+
+	for (;;) {
+		len = read(d->src, d->buf, BUF_LEN);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			die("read: %s", strerror(errno));
+		}
+		if (len <= HDR_LEN)
+			continue;
+		if (write(d->dst, d->buf, len) < 0) {
+			__atomic_add_fetch(&d->ctr.dropped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		__atomic_add_fetch(&d->ctr.frames, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&d->ctr.bytes, len - HDR_LEN, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void set_blocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK))
+		die("fcntl: %s", strerror(errno));
+}
+
+/* Runs the --blocking forwarder until SIGINT or SIGTERM. */
+static int run_blocking(const int *fd0, const int *fd1, unsigned int nq,
+			sigset_t *sigs)
+{
+	struct blocking_dir *dirs = calloc(2 * nq, sizeof(*dirs));
+	struct counters sum = { 0 };
+	unsigned int i;
+	int sig;
+
+	if (!dirs)
+		die("out of memory");
+	for (i = 0; i < 2 * nq; i++) {
+		struct blocking_dir *d = &dirs[i];
+
+		d->src = i % 2 ? fd1[i / 2] : fd0[i / 2];
+		d->dst = i % 2 ? fd0[i / 2] : fd1[i / 2];
+		set_blocking(d->src);
+		d->buf = aligned_alloc(64, BUF_LEN);
+		if (!d->buf)
+			die("out of memory");
+	}
+	for (i = 0; i < 2 * nq; i++)
+		if (pthread_create(&dirs[i].tid, NULL, blocking_thread, &dirs[i]))
+			die("pthread_create failed");
+	printf("ready: %u queue pairs, blocking, a thread per direction\n", nq);
+
+	sigwait(sigs, &sig);
+	for (i = 0; i < 2 * nq; i++) {
+		sum.frames += __atomic_load_n(&dirs[i].ctr.frames, __ATOMIC_RELAXED);
+		sum.bytes += __atomic_load_n(&dirs[i].ctr.bytes, __ATOMIC_RELAXED);
+		sum.dropped += __atomic_load_n(&dirs[i].ctr.dropped, __ATOMIC_RELAXED);
+	}
+	printf("frames %llu bytes %llu dropped %llu\n",
+	       (unsigned long long)sum.frames, (unsigned long long)sum.bytes,
+	       (unsigned long long)sum.dropped);
+	/* The threads may be blocked in read(): exit() ends them. */
+	exit(0);
+}
+
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: bench-tapfwd [--queues N] [--spin-us US] TAP0@NETNS0 TAP1@NETNS1\n");
+		"usage: bench-tapfwd [--queues N] [--spin-us US | --blocking] TAP0@NETNS0 TAP1@NETNS1\n");
 	exit(2);
 }
 
@@ -234,6 +324,7 @@ int main(int argc, char **argv)
 	int fd0[MAX_QUEUES], fd1[MAX_QUEUES];
 	struct qpair qps[MAX_QUEUES];
 	unsigned int nq = 1, spin_us = 0, i, j;
+	bool blocking = false;
 	struct counters sum = { 0 };
 	sigset_t sigs;
 	int arg = 1, sig;
@@ -243,6 +334,8 @@ int main(int argc, char **argv)
 			nq = strtoul(argv[++arg], NULL, 0);
 		else if (!strcmp(argv[arg], "--spin-us") && arg + 1 < argc)
 			spin_us = strtoul(argv[++arg], NULL, 0);
+		else if (!strcmp(argv[arg], "--blocking"))
+			blocking = true;
 		else
 			bad_usage();
 	}
@@ -258,6 +351,8 @@ int main(int argc, char **argv)
 
 	tap_open(argv[arg], fd0, nq);
 	tap_open(argv[arg + 1], fd1, nq);
+	if (blocking)
+		return run_blocking(fd0, fd1, nq, &sigs);
 	memset(qps, 0, sizeof(qps));
 	for (i = 0; i < nq; i++) {
 		qps[i].spin_us = spin_us;
