@@ -6,7 +6,8 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#define MAX_CPUS 64
+/* At most NR_CPUS, which is 8 in the debug kernel (tools/vm/debug.config). */
+#define MAX_CPUS 8
 
 struct {
 	__uint(type, BPF_MAP_TYPE_CPUMAP);
