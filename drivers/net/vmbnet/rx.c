@@ -270,15 +270,19 @@ int vmbnet_poll(struct napi_struct *napi, int budget)
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.polls);
-	/* Woken for nothing: no frame in, no room made (a spurious signal). */
-	if (!work && !freed)
+	/* Woken for nothing: no frame in, no room made (a spurious signal).
+	 * Not NAPI's own poll again after a full budget, which finds the
+	 * ring empty whenever the endpoint wrote exactly a budget's worth.
+	 */
+	if (!work && !freed && !q->repoll)
 		u64_stats_inc(&q->rx_stats.empty_polls);
 	u64_stats_inc(&q->rx_stats.poll_frames[min(fls(work), VMBNET_POLL_BUCKETS - 1)]);
 	if (kick)
 		u64_stats_inc(&q->rx_stats.kicks);
 	u64_stats_update_end(&q->rx_stats.syncp);
 
-	if (work == budget || again)
+	q->repoll = work == budget || again;
+	if (q->repoll)
 		return budget;
 	/* Unmasked, the endpoint signals the next packet; one may be there. */
 	if (napi_complete_done(napi, work) && vmbnet_ring_unmask(&q->rx) &&

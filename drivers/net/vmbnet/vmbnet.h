@@ -62,7 +62,7 @@ struct vmbnet_rx_stats {
 	u64_stats_t length_errors;	/* frame longer than the MTU allows */
 	u64_stats_t ring_errors;	/* corrupt ring: queue reset */
 	u64_stats_t polls;
-	u64_stats_t empty_polls;	/* found no frame and no tx room made */
+	u64_stats_t empty_polls;	/* woken for nothing: no frame, no room */
 	u64_stats_t poll_frames[VMBNET_POLL_BUCKETS];	/* frames per poll */
 	u64_stats_t kicks;		/* signals: room to write */
 	u64_stats_t detach_lost;	/* unread when the endpoint went */
@@ -108,6 +108,7 @@ struct vmbnet_queue {
 	struct page_pool *xdp_pool;	/* XDP's buffers, a page each */
 	struct xdp_rxq_info xdp_rxq;
 	struct vmbnet_xdp_tx xdp_tx[VMBNET_XDP_TX_BULK];
+	bool repoll;			/* the last poll asked for another */
 	struct vmbnet_rx_stats rx_stats;
 };
 
