@@ -16,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 modprobe vmbnet || { echo "1..0 # SKIP vmbnet.ko not installed"; exit $KSFT_SKIP; }
-# A kernel built without BPF_SYSCALL (a debug.config of old).
+# A kernel built without BPF_SYSCALL has no XDP programs to load.
 [ -e /proc/sys/kernel/unprivileged_bpf_disabled ] ||
 	{ echo "1..0 # SKIP kernel without the bpf() system call"; exit $KSFT_SKIP; }
 
