@@ -238,7 +238,7 @@ static void *qpair_thread(void *arg)
 
 /*
  * A read() and a write() per frame, each waiting as long as it must. The
- * process exits under it when told to stop: its counters are read as they
+ * process ends under it when told to stop: its counters are read as they
  * are then.
  */
 static void *blocking_thread(void *arg)
@@ -273,9 +273,12 @@ static void set_blocking(int fd)
 		die("fcntl: %s", strerror(errno));
 }
 
-/* Runs the --blocking forwarder until SIGINT or SIGTERM. */
-static int run_blocking(const int *fd0, const int *fd1, unsigned int nq,
-			sigset_t *sigs)
+/*
+ * Runs the --blocking forwarder until SIGINT or SIGTERM. Its threads may be
+ * blocked in read() then: they end when main() returns.
+ */
+static void run_blocking(const int *fd0, const int *fd1, unsigned int nq,
+			 sigset_t *sigs)
 {
 	struct blocking_dir *dirs = calloc(2 * nq, sizeof(*dirs));
 	struct counters sum = { 0 };
@@ -308,8 +311,6 @@ static int run_blocking(const int *fd0, const int *fd1, unsigned int nq,
 	printf("frames %llu bytes %llu dropped %llu\n",
 	       (unsigned long long)sum.frames, (unsigned long long)sum.bytes,
 	       (unsigned long long)sum.dropped);
-	/* The threads may be blocked in read(): exit() ends them. */
-	exit(0);
 }
 
 static void bad_usage(void)
@@ -351,8 +352,10 @@ int main(int argc, char **argv)
 
 	tap_open(argv[arg], fd0, nq);
 	tap_open(argv[arg + 1], fd1, nq);
-	if (blocking)
-		return run_blocking(fd0, fd1, nq, &sigs);
+	if (blocking) {
+		run_blocking(fd0, fd1, nq, &sigs);
+		return 0;
+	}
 	memset(qps, 0, sizeof(qps));
 	for (i = 0; i < nq; i++) {
 		qps[i].spin_us = spin_us;
