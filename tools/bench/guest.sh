@@ -351,10 +351,17 @@ rr() {	# rr TOPO: prints "P50 P99 MIN"
 
 # measure TOPO WORKLOAD RUN: records RES[TOPO,WORKLOAD,RUN]; one line of
 # details on stdout.
+# CPU time both vCPUs spent busy so far, in USER_HZ ticks (/proc/stat;
+# USER_HZ is 100 on x86, part of the ABI: the guest has no getconf).
+cpu_busy() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
+}
+
 measure() {
-	local t=$1 w=$2 r=$3 out v d
+	local t=$1 w=$2 r=$3 out v d b0
 
 	case $t in vmbnet*) vmb_before "$t" ;; esac
+	b0=$(cpu_busy)
 	case $w in
 	pps64) out=$(pps "$t" 60) ;;
 	pps64fix) out=$(ppsfix "$t") ;;
@@ -365,6 +372,13 @@ measure() {
 	esac
 	v=${out%%$'\t'*}
 	d=${out#*$'\t'}
+	# TCP's cost: CPU seconds, both vCPUs, per Gbit delivered (lower is
+	# better); it does not depend on how much of the time was idle.
+	if [ "$w" = tcp1 ] && [[ $v =~ ^[0-9.]+$ ]]; then
+		RES[$t,tcp1cpu,$r]=$(awk -v b="$(($(cpu_busy) - b0))" -v hz=100 \
+			-v g="$v" -v s="$SECS" 'BEGIN { if (g > 0) printf "%.3f", b / hz / (g * s) }')
+		d="cpu ${RES[$t,tcp1cpu,$r]} s/Gbit; $d"
+	fi
 	case $t in vmbnet*)
 		vmb_after "$t"
 		d+=$(cat "$LOG/vd")
@@ -456,7 +470,7 @@ for t in $TOPOS; do
 	[[ $t != tap* ]] || say "== bench-tapfwd's totals ($t): $(cat "$LOG/helper")"
 done
 
-COLS="pps64fix pps64 pps1400 tcp1 tcp4 p50 p99 min"
+COLS="pps64fix pps64 pps1400 tcp1 tcp4 p50 p99 min tcp1cpu"
 for t in $TOPOS; do
 	for c in $COLS; do
 		vals=()
@@ -474,20 +488,22 @@ say "   pps64fix: $PPSFIX_COUNT 64-byte frames from pktgen, delivered per second
 say "   pps64/pps1400: packets per second the receiving device got from pktgen (60/1400-byte frames),"
 say "   continuous, sampled over a window after a warm-up"
 say "   tcp1/tcp4: iperf3 Gbit/s, 1/4 streams; p50/p99/min: UDP 64-byte round trip, microseconds"
-FMT='%-10s %9s %10s %10s %8s %8s %8s %8s %8s\n'
+say "   cpu_tcp1: CPU seconds (both vCPUs, busy) per Gbit tcp1 delivered"
+FMT='%-10s %9s %10s %10s %8s %8s %8s %8s %8s %8s\n'
 # shellcheck disable=SC2059 # the format is ours
-printf "$FMT" topology pps64fix pps64 pps1400 tcp1 tcp4 p50_us p99_us min_us
+printf "$FMT" topology pps64fix pps64 pps1400 tcp1 tcp4 p50_us p99_us min_us cpu_tcp1
 for t in $TOPOS; do
 	# shellcheck disable=SC2059
 	printf "$FMT" "$t" "${RES[$t,pps64fix]}" "${RES[$t,pps64]}" "${RES[$t,pps1400]}" "${RES[$t,tcp1]}" \
-		"${RES[$t,tcp4]}" "${RES[$t,p50]}" "${RES[$t,p99]}" "${RES[$t,min]}"
+		"${RES[$t,tcp4]}" "${RES[$t,p50]}" "${RES[$t,p99]}" "${RES[$t,min]}" "${RES[$t,tcp1cpu]}"
 done
 say "   spread of the $RUNS runs (largest over smallest):"
 for t in $TOPOS; do
 	# shellcheck disable=SC2059
 	printf "$FMT" "$t" "${RES[$t,pps64fix,range]}" "${RES[$t,pps64,range]}" "${RES[$t,pps1400,range]}" \
 		"${RES[$t,tcp1,range]}" \
-		"${RES[$t,tcp4,range]}" "${RES[$t,p50,range]}" "${RES[$t,p99,range]}" "${RES[$t,min,range]}"
+		"${RES[$t,tcp4,range]}" "${RES[$t,p50,range]}" "${RES[$t,p99,range]}" "${RES[$t,min,range]}" \
+		"${RES[$t,tcp1cpu,range]}"
 done
 say ""
 say "   ratios of the medians; tcp: 1 stream, tcp4: 4 streams; queues2_over_queues1: vmbnet's"
@@ -502,6 +518,7 @@ ratio tcp_vmbnet_over_veth "${RES[vmbnet,tcp1]:-}" "${RES[veth,tcp1]:-}"
 ratio pps64fix_vmbnet_over_tap2t "${RES[vmbnet,pps64fix]:-}" "${RES[tap2t,pps64fix]:-}"
 ratio pps64_vmbnet_over_tap2t "${RES[vmbnet,pps64]:-}" "${RES[tap2t,pps64]:-}"
 ratio tcp_vmbnet_over_tap2t "${RES[vmbnet,tcp1]:-}" "${RES[tap2t,tcp1]:-}"
+ratio tcp_cpu_per_gbit_vmbnet_over_tap2t "${RES[vmbnet,tcp1cpu]:-}" "${RES[tap2t,tcp1cpu]:-}"
 ratio p50_latency_vmbnet_over_tap2t "${RES[vmbnet,p50]:-}" "${RES[tap2t,p50]:-}"
 ratio queues2_over_queues1 "${RES[vmbnet,tcp4]:-}" "${RES[vmbnet-1q,tcp4]:-}"
 ratio pps64_queues2_over_queues1 "${RES[vmbnet,pps64]:-}" "${RES[vmbnet-1q,pps64]:-}"
