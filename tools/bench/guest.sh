@@ -29,7 +29,8 @@
 #   pps64, pps1400  pktgen in TOPO-a on the sending device (one thread, one
 #		    queue, frames of 60 and 1400 bytes, UDP to TOPO-b); the
 #		    packets the peer device receives per second, over S s
-#   tcp1, tcp4	    iperf3, 1 and 4 streams, S s each (receiver's Gbit/s)
+#   tcp1, tcp4	    iperf3, 1 and 4 streams, S s each (receiver's Gbit/s);
+#		    for tcp1 also the busy CPU seconds (both vCPUs) per Gbit
 #   p50, p99	    bench-udprr: 64-byte UDP request/response, one at a time,
 #		    N round trips (default 2000) or S s, whichever ends first
 # and prints the medians as a table, the ratios, and memcpy bandwidth.
