@@ -350,14 +350,14 @@ rr() {	# rr TOPO: prints "P50 P99 MIN"
 		printf "%s %s %s\t%s; \n", v["p50_us"], v["p99_us"], v["min_us"], $0 }' <<<"$out"
 }
 
-# measure TOPO WORKLOAD RUN: records RES[TOPO,WORKLOAD,RUN]; one line of
-# details on stdout.
 # CPU time both vCPUs spent busy so far, in USER_HZ ticks (/proc/stat;
 # USER_HZ is 100 on x86, part of the ABI: the guest has no getconf).
 cpu_busy() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
 }
 
+# measure TOPO WORKLOAD RUN: records RES[TOPO,WORKLOAD,RUN]; one line of
+# details on stdout.
 measure() {
 	local t=$1 w=$2 r=$3 out v d b0
 
