@@ -164,6 +164,17 @@ static int hostile_answer(const struct vmbnet_ctl_event *ev)
 	}
 }
 
+/* After the campaign: every request refused, with any errno. */
+static int calm_refusal(const struct vmbnet_ctl_event *ev)
+{
+	int err = 1 + rng() % 4095;
+
+	sent.refusals++;
+	ep_log_msg("hostile: refused request %#x (seq %u): %d", ev->type,
+		   ev->seq, err);
+	return err;
+}
+
 /* A good OFFER, though none was asked for. */
 static void stray_offer(union vmbnet_ctl_body *b, const struct vmbnet_endpoint *ep)
 {
@@ -344,15 +355,42 @@ static void report(unsigned long seed, uint64_t actions)
 }
 
 /*
+ * Once the campaign is over: no more garbage, the rings kept moving, and
+ * every request refused. A refusal thrown during the campaign is lost
+ * whenever a reset follows before the driver reads it; one made now is
+ * not, so the test can count it whatever the timing. Until stopped.
+ */
+static void calm(struct vmbnet_endpoint *ep)
+{
+	unsigned int i;
+
+	ep_hostile_answer = calm_refusal;
+	ep_log_msg("hostile: calm, refusing every request");
+	for (i = 0; i < ep->num_queues; i++)
+		vmbnet_kick_fd(ep->queues[i].fd);
+	while (ep_running()) {
+		for (i = 0; i < ep->num_queues; i++) {
+			drain(&ep->queues[i]);
+			vmbnet_tx_flush(&ep->queues[i].tx);
+		}
+		ep_serve_link();
+		check_hup(ep, 10);
+	}
+	ep_hostile_answer = NULL;
+}
+
+/*
  * Mostly garbage in the rings, now and then (1 in 32) control games, and
  * rarely (1 in 1024) a corrupt ring, which costs a reset and a new attach.
  * A stall stops reading the device's rings for a while: its queues must
- * stop and wake, not spin. The run ends after count actions (0: never).
+ * stop and wake, not spin. After count actions (0: never) it reports what
+ * it threw, then calms down (calm()); a new attach goes straight there.
  */
 void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 {
 	struct vmbnet_endpoint *ep = d->ep;
 	static uint64_t actions;	/* over every attach */
+	static bool reported;
 	uint64_t stall = 0;
 
 	/* Once per run: a re-attach goes on with the same sequence. */
@@ -411,7 +449,11 @@ void ep_run_hostile(struct ep_dev *d, unsigned long seed, uint64_t count)
 		}
 	}
 	ep_hostile_answer = NULL;
-	report(seed, actions);
-	if (count && actions >= count)
-		EP_SET(ep_stop, 1);
+	if (!count || actions < count)
+		return;
+	if (!reported) {
+		report(seed, actions);
+		reported = true;
+	}
+	calm(ep);
 }

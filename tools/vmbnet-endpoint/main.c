@@ -81,7 +81,8 @@ static void bad_usage(void)
 		"--break-on-queues: once, corrupt the last queue's inbound ring when\n"
 		"  SET_QUEUES asks for fewer queues, kick it, answer 200 ms later.\n"
 		"--replace: take the devices from the endpoints they have (else EBUSY).\n"
-		"--hash-types MASK: the RSS hash types offered (VMBNET_HASH_*, default 0x3f).\n");
+		"--hash-types MASK: the RSS hash types offered (VMBNET_HASH_*, default 0x3f).\n"
+		"--count ACTIONS: hostile, then refuses every request until stopped.\n");
 	exit(2);
 }
 
