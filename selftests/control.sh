@@ -304,7 +304,7 @@ msglevel() {
 # is then taken, and confirmed once it runs again. Until it answers, later
 # changes are not waited for at all.
 request_timeout() {
-	local mark t0 ms
+	local mark t0 ms mac1
 
 	pair_up 1
 	mark=$(log_lines)
@@ -328,8 +328,11 @@ request_timeout() {
 	expect_eq "MTU after the answers" 1300 "$(ip netns exec a cat /sys/class/net/vmb0/mtu)"
 	expect_eq "bad control messages" 0 "$(ethstat a vmb0 ctl_bad_messages)"
 	expect_eq "reverted" 0 "$(ethstat a vmb0 ctl_reverted)"
-	# Answering again: a refusal is the command's again.
-	expect_error "in use" ip -n a link set vmb0 address "$(ip netns exec b cat /sys/class/net/vmb1/address)"
+	# Answering again: a refusal is the command's again, once the last
+	# answer is in (until then a change is taken, and undone by its refusal).
+	mac1=$(ip netns exec b cat /sys/class/net/vmb1/address)
+	wait_for "$WAIT_S" eval "! ip -n a link set vmb0 address $mac1 2>/tmp/ip.err && grep -q 'in use' /tmp/ip.err" ||
+		fail "SET_MAC of vmb1's address not refused: $(cat /tmp/ip.err)"
 }
 
 # A refusal that comes after the change was taken undoes it, once.

@@ -333,6 +333,13 @@ expect_logged() {	# expect_logged PATTERN [LINE]
 		fail "endpoint never logged /$1/: $(tail -n 20 "$EP_LOG")"
 }
 
+# ctl_settled NETNS DEV: the endpoint logged as many requests from DEV
+# (ACCEPT and SET_*) as the driver sent (ctl_requests).
+ctl_settled() {
+	[ "$(ethstat "$1" "$2" ctl_requests)" = \
+	  "$(grep -cE "^$2@$1: (ACCEPT|SET_[A-Z_]+) seq=" "$EP_LOG")" ]
+}
+
 # The pair topology: vmb0 in netns a (192.0.2.1, 2001:db8::1), vmb1 in b
 # (.2, ::2), QUEUES queues each, joined by `vmbnet-endpoint pair`.
 pair_devs() {	# pair_devs [QUEUES]: the devices, up, with no endpoint yet
@@ -346,6 +353,10 @@ pair_devs() {	# pair_devs [QUEUES]: the devices, up, with no endpoint yet
 	ip -n b addr add 192.0.2.2/24 dev vmb1
 	ip -n a addr add 2001:db8::1/64 dev vmb0 nodad
 	ip -n b addr add 2001:db8::2/64 dev vmb1 nodad
+	# No link-local address: its multicast group would be joined once the
+	# carrier is on, a SET_RX_FILTER in flight when a case starts.
+	ip -n a link set vmb0 addrgenmode none
+	ip -n b link set vmb1 addrgenmode none
 	ip -n a link set vmb0 up
 	ip -n b link set vmb1 up
 }
@@ -356,4 +367,7 @@ pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]
 	start_endpoint pair vmb0@a vmb1@b "$@"
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier on vmb0: $(cat "$EP_LOG")"
 	wait_for "$WAIT_S" has_carrier b vmb1 || fail "no carrier on vmb1: $(cat "$EP_LOG")"
+	# A case may stop the endpoint or count requests: none may be on its way.
+	wait_for "$WAIT_S" ctl_settled a vmb0 || fail "vmb0's requests not all received"
+	wait_for "$WAIT_S" ctl_settled b vmb1 || fail "vmb1's requests not all received"
 }

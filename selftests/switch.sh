@@ -82,8 +82,11 @@ replace_under_ping() {
 	expect_eq "vmb0's carrier changes" "$flaps" "$(carrier_changes a vmb0)"
 	after=$(settings a vmb0)
 	[ "$before" = "$after" ] || fail "settings changed: $(diff <(echo "$before") <(echo "$after"))"
-	grep -Eq 'vmb0@a: SET_MTU seq=[0-9]+ mtu=4000' "$EP2_LOG" || fail "the new endpoint was not given MTU 4000"
-	grep -Eq 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2' "$EP2_LOG" || fail "the new endpoint was not given 2 queues"
+	# The carrier was held: the new endpoint may still be getting them.
+	wait_for "$WAIT_S" grep -Eq 'vmb0@a: SET_MTU seq=[0-9]+ mtu=4000' "$EP2_LOG" ||
+		fail "the new endpoint was not given MTU 4000"
+	wait_for "$WAIT_S" grep -Eq 'vmb0@a: SET_QUEUES seq=[0-9]+ queues=2' "$EP2_LOG" ||
+		fail "the new endpoint was not given 2 queues"
 	ip netns exec a ping -c 1 -W "$WAIT_S" 192.0.2.2
 	ip netns exec a ip route get 198.51.100.7 | grep -q "via 192.0.2.2 dev vmb0"
 	# Each device announces itself once the new endpoint agreed (its
@@ -128,7 +131,9 @@ clamp_and_restore() {
 	wait_for "$WAIT_S" eval '[ "$(ip netns exec a cat /sys/class/net/vmb0/mtu)" = 1500 ]' ||
 		fail "MTU not clamped: $(ip netns exec a cat /sys/class/net/vmb0/mtu)"
 	wait_for "$WAIT_S" has_carrier a vmb0 || fail "no carrier with the lesser endpoint"
-	expect_eq "queues in use" 1 "$(queue_count vmb0 tx a)"
+	# Taken after the MTU, in the same RTNL section, features before both.
+	wait_for "$WAIT_S" eval '[ "$(queue_count vmb0 tx a)" = 1 ]' ||
+		fail "queues in use: $(queue_count vmb0 tx a)"
 	ip netns exec a ethtool -k vmb0 | grep -q '^tcp-segmentation-offload: off' ||
 		fail "TSO still on: $(ip netns exec a ethtool -k vmb0 | grep tcp-seg)"
 	expect_eq "clamp logged" $((n0 + 1)) \

@@ -68,8 +68,10 @@ static int do_recv(int port, unsigned int count, unsigned int seg)
 	int fd, v = 8 << 20;
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	/* Past rmem_max (root): all of them fit, however late it reads. */
 	if (!buf || !want || fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) ||
+	    (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) &&
+	     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v))) ||
 	    bind(fd, (struct sockaddr *)&me, sizeof(me))) {
 		perror("udp_gso recv");
 		return 2;
