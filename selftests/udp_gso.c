@@ -8,10 +8,10 @@
  * Datagram k carries k in its first 4 bytes, then bytes (k + i) & 0xff.
  */
 #include <arpa/inet.h>
+#include <linux/types.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,7 @@
 #define UDP_SEGMENT	103
 #endif
 
-static void fill(uint8_t *p, uint32_t k, unsigned int seg)
+static void fill(__u8 *p, __u32 k, unsigned int seg)
 {
 	unsigned int i;
 
@@ -35,8 +35,8 @@ static int do_send(const char *addr, int port, unsigned int sends,
 		   unsigned int seg, unsigned int nseg)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
-	uint8_t *buf = malloc(seg * nseg);
-	uint32_t k = 0;
+	__u8 *buf = malloc(seg * nseg);
+	__u32 k = 0;
 	unsigned int s, j;
 	int fd, v = seg;
 
@@ -63,7 +63,7 @@ static int do_send(const char *addr, int port, unsigned int sends,
 static int do_recv(int port, unsigned int count, unsigned int seg)
 {
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(port) };
-	uint8_t *buf = malloc(65536), *want = malloc(seg);
+	__u8 *buf = malloc(65536), *want = malloc(seg);
 	unsigned int got = 0, bad = 0;
 	int fd, v = 8 << 20;
 
@@ -80,7 +80,7 @@ static int do_recv(int port, unsigned int count, unsigned int seg)
 	fflush(stdout);
 	while (got < count) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint32_t k;
+		__u32 k;
 		ssize_t n;
 
 		if (poll(&pfd, 1, 10000) != 1)
