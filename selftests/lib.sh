@@ -199,6 +199,17 @@ now_ms() {
 	echo $((10#$up * 10))
 }
 
+# nsx NETNS CMD...: CMD in NETNS's network namespace alone, for what
+# reads no /sys (ethtool, ping, /proc/net): `ip netns exec` also sets up a
+# mount namespace, and ip itself takes a second to start on the debug
+# kernel, where the polls of a case are mostly such starts.
+nsx() {
+	local ns=$1
+	shift
+
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
 # in_netns NETNS CMD...: CMD in NETNS, or in this netns if NETNS is "".
 in_netns() {
 	local ns=$1
@@ -304,7 +315,7 @@ has_carrier() {
 
 # ethstat NETNS DEV NAME: one ethtool -S counter.
 ethstat() {
-	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+	nsx "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
 }
 
 # counter_above NETNS DEV NAME VALUE: the ethtool -S counter is above VALUE.
@@ -345,20 +356,27 @@ ctl_settled() {
 pair_devs() {	# pair_devs [QUEUES]: the devices, up, with no endpoint yet
 	local q=${1:-4}
 
-	ip netns add a
-	ip netns add b
-	ip link add vmb0 numtxqueues "$q" numrxqueues "$q" netns a type vmbnet
-	ip link add vmb1 numtxqueues "$q" numrxqueues "$q" netns b type vmbnet
-	ip -n a addr add 192.0.2.1/24 dev vmb0
-	ip -n b addr add 192.0.2.2/24 dev vmb1
-	ip -n a addr add 2001:db8::1/64 dev vmb0 nodad
-	ip -n b addr add 2001:db8::2/64 dev vmb1 nodad
-	# No link-local address: its multicast group would be joined once the
-	# carrier is on, a SET_RX_FILTER in flight when a case starts.
-	ip -n a link set vmb0 addrgenmode none
-	ip -n b link set vmb1 addrgenmode none
-	ip -n a link set vmb0 up
-	ip -n b link set vmb1 up
+	# In batches: each ip takes a second to start on the debug kernel.
+	ip -b - <<-EOF
+		netns add a
+		netns add b
+		link add vmb0 numtxqueues $q numrxqueues $q netns a type vmbnet
+		link add vmb1 numtxqueues $q numrxqueues $q netns b type vmbnet
+	EOF
+	pair_addresses a vmb0 1
+	pair_addresses b vmb1 2
+}
+
+# pair_addresses NETNS DEV N: 192.0.2.N/24 and 2001:db8::N/64, up. No
+# link-local address: its multicast group would be joined once the carrier
+# is on, a SET_RX_FILTER in flight when a case starts.
+pair_addresses() {
+	ip -n "$1" -b - <<-EOF
+		addr add 192.0.2.$3/24 dev $2
+		addr add 2001:db8::$3/64 dev $2 nodad
+		link set $2 addrgenmode none
+		link set $2 up
+	EOF
 }
 
 pair_up() {	# pair_up [QUEUES] [ENDPOINT OPTIONS...]

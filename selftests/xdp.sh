@@ -61,13 +61,13 @@ xdp_id() {
 # LRO (the endpoint's coalescing) makes frames larger than the MTU: native
 # XDP refuses it (see refuse_lro). Generic XDP turns it off itself.
 lro_off() {	# lro_off NETNS DEV
-	if ip netns exec "$1" ethtool -k "$2" | grep -q '^large-receive-offload: on'; then
-		ip netns exec "$1" ethtool -K "$2" lro off
+	if lro_is_on "$1" "$2"; then
+		nsx "$1" ethtool -K "$2" lro off
 	fi
 }
 
 lro_is_on() {	# lro_is_on NETNS DEV
-	ip netns exec "$1" ethtool -k "$2" | grep -q '^large-receive-offload: on'
+	nsx "$1" ethtool -k "$2" | grep -q '^large-receive-offload: on'
 }
 
 # xdp_attach NETNS DEV PROG [xdp_load OPTIONS]: PROG on DEV in the mode
@@ -118,17 +118,28 @@ xdp_counter() {	# xdp_counter NETNS DEV NAME: its value; fails if it has none
 }
 
 xdp_stats() {	# xdp_stats NETNS DEV: the XDP lines of ethtool -S, for messages
-	ip netns exec "$1" ethtool -S "$2" | grep -E 'xdp' | tr -s ' \n' ' '
+	nsx "$1" ethtool -S "$2" | grep -E 'xdp' | tr -s ' \n' ' '
+}
+
+# stat_in STATS NAME: NAME's value in STATS, the output of one ethtool -S
+# (each read costs a second on the debug kernel: one serves them all).
+stat_in() {
+	local v
+
+	v=$(awk -v n="$2:" '$1 == n { print $2 }' <<<"$1")
+	[ -n "$v" ] || fail "no ethtool -S counter $2"
+	echo "$v"
 }
 
 # xdp_mark NETNS DEV: DEV's XDP counters now, which xdp_rose and xdp_same
 # compare with.
 xdp_mark() {
-	local n
+	local stats n
 
 	xdp_native || return 0
+	stats=$(nsx "$1" ethtool -S "$2")
 	for n in $XDP_COUNTERS; do
-		XDP_MARK[$1/$2/$n]=$(xdp_counter "$1" "$2" "$n")
+		XDP_MARK[$1/$2/$n]=$(stat_in "$stats" "$n")
 	done
 }
 
@@ -147,20 +158,22 @@ xdp_rose() {
 
 # xdp_same NETNS DEV NAME...: none of them moved since xdp_mark.
 xdp_same() {
-	local ns=$1 dev=$2 n
+	local ns=$1 dev=$2 stats n v d
 
 	xdp_native || return 0
 	shift 2
+	stats=$(nsx "$ns" ethtool -S "$dev")
 	for n in "$@"; do
-		[ "$(xdp_delta "$ns" "$dev" "$n")" -eq 0 ] ||
-			fail "$dev's $n rose by $(xdp_delta "$ns" "$dev" "$n"): $(xdp_stats "$ns" "$dev")"
+		v=$(stat_in "$stats" "$n")
+		d=$((v - ${XDP_MARK[$ns/$dev/$n]:?no xdp_mark}))
+		[ "$d" -eq 0 ] || fail "$dev's $n rose by $d: $(xdp_stats "$ns" "$dev")"
 	done
 }
 
 # The per-queue counters rx_queue_N_xdp_ACTION add up to rx_xdp_ACTION
 # (waited for: a frame may come between the reads).
 queues_add_up() {	# queues_add_up NETNS DEV ACTION
-	ip netns exec "$1" ethtool -S "$2" | awk -v a="$3" '
+	nsx "$1" ethtool -S "$2" | awk -v a="$3" '
 		$1 == "rx_xdp_" a ":" { total = $2 }
 		$1 ~ "^rx_queue_[0-9]+_xdp_" a ":$" { sum += $2; n++ }
 		END { exit !(n > 0 && sum == total) }'
@@ -175,7 +188,7 @@ xdp_queues_add_up() {	# xdp_queues_add_up NETNS DEV ACTION
 # snmp NETNS PROTO FIELD: a counter of /proc/net/snmp in NETNS (Icmp
 # InEchos, Udp NoPorts...): what that netns's stack itself took in.
 snmp() {
-	ip netns exec "$1" cat /proc/net/snmp | awk -v p="$2:" -v f="$3" '
+	nsx "$1" cat /proc/net/snmp | awk -v p="$2:" -v f="$3" '
 		$1 == p && !n { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next }
 		$1 == p { print $col[f] }'
 }
@@ -184,7 +197,7 @@ snmp() {
 no_ping() {
 	local out
 
-	if out=$(ip netns exec "$1" ping -n -c 4 -i 0.2 -W 1 "$2" 2>&1); then
+	if out=$(nsx "$1" ping -n -c 4 -i 0.2 -W 1 "$2" 2>&1); then
 		fail "pings to $2 answered: $out"
 	fi
 	case $out in
@@ -197,7 +210,7 @@ ping_ok() {	# ping_ok NETNS ADDR [PING OPTIONS]: 3 pings, all answered
 	local ns=$1 addr=$2
 	shift 2
 
-	ip netns exec "$ns" ping -n -c 3 -i 0.2 -w "$WAIT_S" "$@" "$addr" >/dev/null ||
+	nsx "$ns" ping -n -c 3 -i 0.2 -w "$WAIT_S" "$@" "$addr" >/dev/null ||
 		fail "no ping to $addr from netns $ns"
 }
 
