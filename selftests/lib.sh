@@ -313,9 +313,15 @@ has_carrier() {
 	[ "$(carrier "$1" "$2")" = 1 ]
 }
 
+# stat_in STATS NAME: NAME's value in STATS, the output of one ethtool -S
+# (one read serves several counters: each costs a second on debug).
+stat_in() {
+	awk -v n="$2:" '$1 == n { print $2 }' <<<"$1"
+}
+
 # ethstat NETNS DEV NAME: one ethtool -S counter.
 ethstat() {
-	nsx "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+	stat_in "$(nsx "$1" ethtool -S "$2")" "$3"
 }
 
 # counter_above NETNS DEV NAME VALUE: the ethtool -S counter is above VALUE.

@@ -109,26 +109,16 @@ veth_xdp() {
 XDP_COUNTERS="rx_xdp_drop rx_xdp_pass rx_xdp_tx rx_xdp_redirect rx_xdp_aborted tx_xdp_xmit tx_xdp_xmit_errors"
 declare -A XDP_MARK
 
-xdp_counter() {	# xdp_counter NETNS DEV NAME: its value; fails if it has none
+xdp_counter() {	# xdp_counter STATS NAME: its value in STATS (stat_in); fails if none
 	local v
 
-	v=$(ethstat "$1" "$2" "$3")
-	[ -n "$v" ] || fail "$2 has no ethtool -S counter $3"
+	v=$(stat_in "$1" "$2")
+	[ -n "$v" ] || fail "no ethtool -S counter $2"
 	echo "$v"
 }
 
 xdp_stats() {	# xdp_stats NETNS DEV: the XDP lines of ethtool -S, for messages
 	nsx "$1" ethtool -S "$2" | grep -E 'xdp' | tr -s ' \n' ' '
-}
-
-# stat_in STATS NAME: NAME's value in STATS, the output of one ethtool -S
-# (each read costs a second on the debug kernel: one serves them all).
-stat_in() {
-	local v
-
-	v=$(awk -v n="$2:" '$1 == n { print $2 }' <<<"$1")
-	[ -n "$v" ] || fail "no ethtool -S counter $2"
-	echo "$v"
 }
 
 # xdp_mark NETNS DEV: DEV's XDP counters now, which xdp_rose and xdp_same
@@ -139,12 +129,15 @@ xdp_mark() {
 	xdp_native || return 0
 	stats=$(nsx "$1" ethtool -S "$2")
 	for n in $XDP_COUNTERS; do
-		XDP_MARK[$1/$2/$n]=$(stat_in "$stats" "$n")
+		XDP_MARK[$1/$2/$n]=$(xdp_counter "$stats" "$n")
 	done
 }
 
 xdp_delta() {	# xdp_delta NETNS DEV NAME: its rise since xdp_mark
-	echo $(($(xdp_counter "$1" "$2" "$3") - ${XDP_MARK[$1/$2/$3]:?no xdp_mark}))
+	local v
+
+	v=$(xdp_counter "$(nsx "$1" ethtool -S "$2")" "$3")
+	echo $((v - ${XDP_MARK[$1/$2/$3]:?no xdp_mark}))
 }
 
 # xdp_rose NETNS DEV NAME [N]: waits until NAME rose by N (default 1).
@@ -164,7 +157,7 @@ xdp_same() {
 	shift 2
 	stats=$(nsx "$ns" ethtool -S "$dev")
 	for n in "$@"; do
-		v=$(stat_in "$stats" "$n")
+		v=$(xdp_counter "$stats" "$n")
 		d=$((v - ${XDP_MARK[$ns/$dev/$n]:?no xdp_mark}))
 		[ "$d" -eq 0 ] || fail "$dev's $n rose by $d: $(xdp_stats "$ns" "$dev")"
 	done
