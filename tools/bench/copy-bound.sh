@@ -35,6 +35,7 @@ while (($#)); do
 done
 
 source "$(dirname "$0")/stats.sh"
+source "$(dirname "$0")/wait.sh"
 
 PARAMS=/sys/module/vmbnet/parameters
 SETTINGS="vmbnet no-ep no-ep-rx no-copies"
@@ -49,33 +50,18 @@ warn() {
 	FAILED=1
 }
 
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local i
-
-	for ((i = 0; i < $1 * 10; i++)); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# shellcheck disable=SC2317 # called through wait_for
-carrier() { [ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]; }
-
-mac() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
-
 # pair NAME DEV_A DEV_B: addresses, up, static neighbours, an iperf3 server.
 pair() {
 	ip -n "$1-a" addr add 192.0.2.1/24 dev "$2"
 	ip -n "$1-b" addr add 192.0.2.2/24 dev "$3"
 	ip -n "$1-a" link set "$2" up
 	ip -n "$1-b" link set "$3" up
-	if ! wait_for 20 carrier "$1-a" "$2" || ! wait_for 20 carrier "$1-b" "$3"; then
+	if ! wait_for 20 has_carrier "$1-a" "$2" || ! wait_for 20 has_carrier "$1-b" "$3"; then
 		warn "$1: no carrier"
 		return 1
 	fi
-	ip -n "$1-a" neigh replace 192.0.2.2 lladdr "$(mac "$1-b" "$3")" dev "$2"
-	ip -n "$1-b" neigh replace 192.0.2.1 lladdr "$(mac "$1-a" "$2")" dev "$3"
+	ip -n "$1-a" neigh replace 192.0.2.2 lladdr "$(dev_mac "$1-b" "$3")" dev "$2"
+	ip -n "$1-b" neigh replace 192.0.2.1 lladdr "$(dev_mac "$1-a" "$2")" dev "$3"
 	ip netns exec "$1-b" iperf3 -s >"$LOG/iperf3-$1.log" 2>&1 &
 }
 
@@ -131,7 +117,7 @@ setting() {
 	echo "$tx" >"$PARAMS/bench_no_tx_copy"
 	env "${ep[@]}" vmbnet-endpoint --max-queues 2 pair vmb0@vmb-a vmb1@vmb-b >"$LOG/ep.log" 2>&1 &
 	EP=$!
-	wait_for 20 carrier vmb-a vmb0 && wait_for 20 carrier vmb-b vmb1
+	wait_for 20 has_carrier vmb-a vmb0 && wait_for 20 has_carrier vmb-b vmb1
 }
 
 tcp1() {	# tcp1 TOPO: Gbit/s of one stream, "-" if it failed

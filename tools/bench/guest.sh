@@ -94,20 +94,7 @@ for m in vmbnet veth tun pktgen; do
 	modprobe "$m"
 done
 
-wait_for() {	# wait_for SECONDS CMD...
-	local i
-
-	for ((i = 0; i < $1 * 10; i++)); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# shellcheck disable=SC2317 # called through wait_for
-has_carrier() {	# has_carrier NETNS DEV
-	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]
-}
+source "$(dirname "$0")/wait.sh"
 
 # --- topologies -------------------------------------------------------------
 
@@ -133,10 +120,6 @@ addr_up() {	# addr_up TOPO: addresses, up, carrier, servers in TOPO-b
 		"dst_mac $(dev_mac "$b" "${DEV_B[$t]}")" "udp_src_min 9" "udp_src_max 9" \
 		"udp_dst_min 9" "udp_dst_max 9"
 	ip netns exec "$a" ping -q -c 1 -W 5 192.0.2.2 >/dev/null || { warn "$t: no ping"; return 1; }
-}
-
-dev_mac() {	# dev_mac NETNS DEV
-	ip netns exec "$1" cat "/sys/class/net/$2/address"
 }
 
 pg_set() {	# pg_set TOPO CMD...: pktgen commands for TOPO's sending device

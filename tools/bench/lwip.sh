@@ -31,15 +31,7 @@ while (($#)); do
 	shift 2
 done
 
-wait_for() {	# wait_for SECONDS CMD...
-	local end=$((SECONDS + $1))
-
-	shift
-	until "$@"; do
-		((SECONDS < end)) || return 1
-		sleep 0.1
-	done
-}
+source "$(dirname "$0")/wait.sh"
 
 modprobe vmbnet
 modprobe tun
