@@ -120,26 +120,26 @@ setting() {
 	wait_for 20 has_carrier vmb-a vmb0 && wait_for 20 has_carrier vmb-b vmb1
 }
 
-tcp1() {	# tcp1 TOPO: Gbit/s of one stream, "-" if it failed
-	local r
-
-	r=$(ip netns exec "$(ns_of "$1")" iperf3 -c 192.0.2.2 -t "$SECS" -f g 2>&1 |
-		awk '/receiver/ { print $7 }')
-	[[ $r =~ ^[0-9.]+$ ]] || { warn "$1: iperf3 failed"; r=-; }
-	echo "$r"
+tcp1() {	# tcp1 TOPO: Gbit/s of one stream, empty if it failed
+	ip netns exec "$(ns_of "$1")" iperf3 -c 192.0.2.2 -t "$SECS" -f g 2>&1 |
+		awk '/receiver/ { print $7 }'
 }
 
 echo "== copy-bound: tcp1 ($SECS s, 1 stream), $RUNS runs; vmbnet settings: $SETTINGS"
 for ((i = 1; i <= RUNS; i++)); do
 	for t in $TOPOS; do
 		EP=
-		if [[ " $SETTINGS " == *" $t "* ]]; then
-			setting "$t" || { warn "$t: no carrier"; continue; }
+		r=
+		if [[ " $SETTINGS " == *" $t "* ]] && ! setting "$t"; then
+			warn "$t: no carrier"
+		else
+			r=$(tcp1 "$t") || true
+			[[ $r =~ ^[0-9.]+$ ]] || warn "$t: iperf3 failed"
 		fi
-		r=$(tcp1 "$t")
+		[[ $r =~ ^[0-9.]+$ ]] || r=-
 		RES[$t]+=" $r"
 		printf '  %-10s run %d: %s\n' "$t" "$i" "$r"
-		[ -z "$EP" ] || { kill "$EP"; wait "$EP" || true; }
+		[ -z "$EP" ] || { kill "$EP" 2>/dev/null || true; wait "$EP" || true; }
 	done
 done
 echo 0 >"$PARAMS/bench_no_rx_copy"
